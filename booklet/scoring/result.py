@@ -1,0 +1,92 @@
+"""What scoring produces: plain data that renderers, the site and the CLI read.
+
+Every point gained or lost is an `Adjustment` that names its rule, the record
+line it came from and the reason the assessor wrote.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from ..model import Loc, NOWHERE
+
+
+@dataclass
+class Adjustment:
+    kind: str                      # the rule kind: deduct, earn, bonus, zero, trend, …
+    rule_id: str
+    rule_text: str                 # the seed's wording of the rule
+    amount: Decimal                # signed effect as applied (after caps): -1.5, +2
+    raw_amount: Decimal            # signed effect before caps / dedupe
+    reason: str = ""
+    count: Optional[int] = None
+    value: Optional[Decimal] = None
+    baseline: Optional[Decimal] = None
+    date: Optional[date] = None
+    evidence: str = ""
+    photos: tuple[str, ...] = ()
+    origin: Optional[str] = None   # inspection period the finding came from (rollup)
+    note: str = ""                 # why amount differs from raw_amount (cap, dedupe, …)
+    source: Loc = NOWHERE          # the record line
+    derived: bool = False          # computed from annex data, not typed by the assessor
+
+    @property
+    def is_bonus(self) -> bool:
+        return self.kind == "bonus" or (self.kind == "trend" and self.amount > 0
+                                        and self.note == "加分")
+
+
+@dataclass
+class ItemScore:
+    item_id: str
+    number: str
+    points: Optional[Decimal]
+    score: Decimal                 # final, bonuses included
+    deducted: Decimal = Decimal(0)  # total taken inside the item (>= 0), printed 扣分
+    added: Decimal = Decimal(0)     # bonuses outside the cap (>= 0), printed 加分
+    adjustments: list[Adjustment] = field(default_factory=list)
+    self_score: Optional[Decimal] = None
+    self_note: str = ""
+    differs: bool = False          # self-assessment differs from the assessor's score
+
+
+@dataclass
+class VetoHit:
+    id: str
+    text: str
+    reason: str = ""
+    source: Loc = NOWHERE
+    derived: bool = False
+
+
+@dataclass
+class Result:
+    rubric_id: str
+    period: str
+    unit_id: str
+    unit_name: str
+    total: Decimal                 # the computed total, kept even when vetoed
+    items: list[ItemScore] = field(default_factory=list)
+    rubric_adjustments: list[Adjustment] = field(default_factory=list)
+    self_total: Optional[Decimal] = None
+    deducted_total: Decimal = Decimal(0)    # deduction-only rubrics: the result
+    base: Optional[Decimal] = None          # deduction-only with a project base
+    vetoed: bool = False
+    vetoes: list[VetoHit] = field(default_factory=list)
+    grade: Optional[str] = None
+    grade_reasons: list[str] = field(default_factory=list)
+    rank: Optional[int] = None
+    rank_of: Optional[int] = None
+    previous_total: Optional[Decimal] = None
+    change: Optional[Decimal] = None
+    assessors: tuple[str, ...] = ()
+    date: Optional[date] = None
+    record_files: tuple[str, ...] = ()   # records that fed this result
+
+    def item(self, item_id: str) -> Optional[ItemScore]:
+        for it in self.items:
+            if it.item_id == item_id:
+                return it
+        return None
