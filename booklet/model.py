@@ -249,7 +249,13 @@ class Rubric:
     grade_conditions: list[GradeCondition] = field(default_factory=list)
     incident_dedup: bool = False
     warnings: list[SeedWarning] = field(default_factory=list)
+    signature: list[str] = field(default_factory=lambda: Rubric.default_signature())
     loc: Loc = NOWHERE
+
+    @staticmethod
+    def default_signature() -> list[str]:
+        """The labels of the line printed under a score sheet."""
+        return ["单位", "考核时间", "考核人签名", "被考核单位负责人签名"]
 
     @property
     def items(self) -> list[Item]:
@@ -287,6 +293,11 @@ class Finding:
     subject: Optional[str] = None
     origin: Optional[str] = None       # set by rollup: the inspection period it came from
     loc: Loc = NOWHERE
+    key_locs: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def where(self, key: str) -> Loc:
+        """The line of one of the finding's keys (amount, rule, date …)."""
+        return self.key_locs.get(key, self.loc)
 
 
 @dataclass
@@ -330,6 +341,11 @@ class Record:
     notes: list[Note] = field(default_factory=list)
     signatures: Signatures = field(default_factory=Signatures)
     loc: Loc = NOWHERE                 # the file
+    key_locs: dict = field(default_factory=dict)   # top-level key -> Loc of its value
+
+    def where(self, key: str) -> Loc:
+        """The line of a top-level key (rubric, unit, period, date …)."""
+        return self.key_locs.get(key, self.loc)
 
 
 # ---------------------------------------------------------------- the whole

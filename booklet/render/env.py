@@ -1,0 +1,121 @@
+"""The Jinja2 environment shared by the print booklets, the forms and the site.
+
+Templates are looked up first in the project's own `templates/` folder, then
+in the packaged theme (booklet/theme/), in the manner of MkDocs' custom_dir:
+a user overrides any template or stylesheet by putting a file with the same
+relative name into their project's templates/.
+
+Everything is autoescaped. Markdown from YAML goes through `md`, which drops
+raw HTML (it is shown as text) and unsafe links, so a rubric or record can
+never inject markup into a page.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from xml.etree import ElementTree
+
+import jinja2
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+from .. import textfmt
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+SAFE_SCHEMES = ("http://", "https://", "#", "mailto:")
+
+
+class _DropUnsafe(Treeprocessor):
+    """Remove images (nothing from YAML may load a resource) and unsafe hrefs."""
+
+    def run(self, root: ElementTree.Element):
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if child.tag == "img":
+                    parent.remove(child)
+                elif child.tag == "a":
+                    href = child.get("href", "")
+                    if ":" in href.split("/")[0] and not href.startswith(SAFE_SCHEMES):
+                        child.set("href", "#")
+        return None
+
+
+class SafeMarkdown(Extension):
+    def extendMarkdown(self, md):
+        # Without these, raw HTML in the source is escaped like any other text.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_DropUnsafe(md), "drop_unsafe", 0)
+
+
+@lru_cache(maxsize=4096)
+def _md_cached(text: str) -> str:
+    return markdown.markdown(text, extensions=[SafeMarkdown(), "sane_lists"])
+
+
+def md(text: str | None) -> Markup:
+    """Markdown → safe HTML (raw HTML shown as text, no images, no javascript: links)."""
+    if not text:
+        return Markup("")
+    return Markup(_md_cached(str(text)))
+
+
+def md_inline(text: str | None) -> Markup:
+    """Like `md` but without the wrapping <p> for a one-paragraph text (table cells)."""
+    html = str(md(text))
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+def stack(text: str | None) -> Markup:
+    """One character per line, for vertical section labels (WeasyPrint has no
+    vertical writing mode). Brackets and the points in them stay on one line."""
+    if not text:
+        return Markup("")
+    import re
+    parts = re.findall(r"[（(][^）)]*[）)]|\S", str(text))
+    return Markup("<br>".join(Markup.escape(p) for p in parts))
+
+
+FILTERS = {
+    "md": md,
+    "md_inline": md_inline,
+    "stack": stack,
+    "pts": textfmt.fmt_points,
+    "signed": textfmt.fmt_signed,
+    "cndate": textfmt.fmt_date,
+    "period": textfmt.fmt_period,
+    "mask_phone": textfmt.mask_phone,
+    "rmb": textfmt.rmb_upper,
+}
+
+
+def make_env(project_root: str | Path | None = None) -> jinja2.Environment:
+    """One environment per build; templates are compiled once and cached."""
+    loaders: list[jinja2.BaseLoader] = []
+    if project_root is not None:
+        custom = Path(project_root) / "templates"
+        if custom.is_dir():
+            loaders.append(jinja2.FileSystemLoader(str(custom)))
+    loaders.append(jinja2.FileSystemLoader(str(THEME_DIR)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def template_sources(env: jinja2.Environment) -> list[Path]:
+    """Every template/CSS file the environment can see (for incremental builds)."""
+    files: list[Path] = []
+    for loader in env.loader.loaders:  # type: ignore[union-attr]
+        for base in loader.searchpath:  # type: ignore[attr-defined]
+            files.extend(p for p in Path(base).rglob("*") if p.is_file())
+    return sorted(files)

@@ -1,0 +1,140 @@
+"""Check parsed YAML against the published JSON Schemas in schema/, and turn
+each violation into a Chinese message at the right file, line and column.
+
+The schemas are the declarative description of every file (as MkDocs'
+config_options are); this module only translates their verdicts.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator
+
+from .errors import Problems
+from .model import Loc
+from .resources import schema_dir
+from .yamlio import halfwidth, has_fullwidth_digits, loc_of
+
+TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "array": "列表（- 开头的多行）",
+              "object": "映射（键: 值）", "boolean": "true 或 false", "null": "空"}
+
+
+def _is_number(checker, value):
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _is_string(checker, value):
+    return isinstance(value, (str, date))  # YAML gives dates as date objects
+
+
+_TYPES = Draft202012Validator.TYPE_CHECKER.redefine_many(
+    {"number": _is_number, "string": _is_string})
+_Validator = jsonschema.validators.extend(Draft202012Validator, type_checker=_TYPES)
+
+
+@lru_cache(maxsize=None)
+def validator(name: str):
+    """name: booklet | rubric | record | annex."""
+    path = schema_dir() / f"{name}.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    return _Validator(schema)
+
+
+def _where(path) -> str:
+    parts = []
+    for p in path:
+        parts.append(f"第{p + 1}项" if isinstance(p, int) else str(p))
+    return " → ".join(parts) if parts else "文件顶层"
+
+
+def _type_names(t) -> str:
+    ts = t if isinstance(t, list) else [t]
+    return "或".join(TYPE_NAMES.get(x, x) for x in ts if x != "null") or "空"
+
+
+def check(data: Any, schema_name: str, rel: str, problems: Problems) -> bool:
+    """Add a problem per violation; True if the data has the right shape."""
+    return not errors_at(data, schema_name, rel, problems)
+
+
+def errors_at(data: Any, schema_name: str, rel: str, problems: Problems) -> list[list]:
+    """Add a problem per violation; return (path, validator) of each violation."""
+    v = validator(schema_name)
+    bad_paths: list[list] = []
+    already = {(p.loc.file, p.loc.line) for p in problems.items}
+    errors = sorted(v.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    seen = set()
+    for err in errors:
+        # oneOf/anyOf produce a parent error and children; report the most specific
+        if err.context:
+            err = min(err.context, key=lambda e: -len(e.absolute_path))
+        path = list(err.absolute_path)
+        key = (tuple(map(str, path)), err.validator)
+        if key in seen:
+            continue
+        seen.add(key)
+        loc = loc_of(data, path, Loc(rel, 1, 1))
+        bad_paths.append((path, err.validator))
+        if err.instance is None and (loc.file, loc.line) in already:
+            continue  # the reader already explained this value (a bad date, a bad tag)
+        if err.validator == "additionalProperties" and hasattr(err.instance, "key_loc"):
+            extra = [k for k in err.instance if k not in err.schema.get("properties", {})]
+            if extra:
+                loc = err.instance.key_loc(extra[0])
+        what, fix = _translate(err, path, data)
+        problems.error(loc, what, fix, code=f"schema-{err.validator}")
+    return bad_paths
+
+
+def _translate(err, path, data) -> tuple[str, str]:
+    where = _where(path)
+    inst = err.instance
+    kind = err.validator
+    if kind == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else err.message
+        return (f"{where} 缺少必填项「{missing}」。", f"添加一行 `{missing}: …`。")
+    if kind == "additionalProperties":
+        allowed = sorted(err.schema.get("properties", {}))
+        extra = [k for k in inst if k not in allowed] if isinstance(inst, dict) else []
+        msgs = []
+        for k in extra:
+            close = difflib.get_close_matches(str(k), allowed, n=1)
+            hint = f"是不是「{close[0]}」？" if close else ""
+            msgs.append(f"未知的键「{k}」。{hint}")
+        # point at the first unknown key itself
+        fix = "检查拼写；这里允许的键：" + "、".join(allowed)
+        return (f"{where}：" + " ".join(msgs), fix)
+    if kind == "type":
+        want = _type_names(err.validator_value)
+        if has_fullwidth_digits(inst):
+            return (f"{where}：「{inst}」用了全角数字或全角小数点。",
+                    f"改为半角数字 {halfwidth(str(inst)).rstrip('分')}（不要带“分”字）。")
+        if isinstance(inst, str) and err.validator_value in ("number", "integer", ["number", "null"]):
+            return (f"{where}：「{inst}」应为{want}，不是文字。",
+                    "只写数字本身，例如 2 或 0.5，不要加引号或“分”字。")
+        return (f"{where} 应为{want}，实际是「{inst}」。", f"把它改成{want}。")
+    if kind == "enum":
+        options = "、".join(str(x) for x in err.validator_value)
+        close = difflib.get_close_matches(str(inst), [str(x) for x in err.validator_value], n=1)
+        hint = f"是不是「{close[0]}」？" if close else ""
+        return (f"{where}：「{inst}」不是允许的值。{hint}", f"可选：{options}。")
+    if kind == "pattern":
+        desc = err.schema.get("description", f"格式 {err.validator_value}")
+        return (f"{where}：「{inst}」格式不对。", f"{desc}。")
+    if kind in ("minimum", "exclusiveMinimum"):
+        return (f"{where}：{inst} 太小（不能小于 {err.validator_value}）。", "改成非负的整数或数。")
+    if kind in ("maximum", "exclusiveMaximum"):
+        return (f"{where}：{inst} 太大（不能大于 {err.validator_value}）。", "检查这个数。")
+    if kind == "minItems":
+        return (f"{where} 至少要有 {err.validator_value} 项。", "补上缺少的内容。")
+    if kind == "maxItems":
+        return (f"{where} 最多 {err.validator_value} 项。", "删去多余的项。")
+    if kind in ("minProperties", "maxProperties"):
+        return (f"{where} 应当恰好写一个条件。", "例如 `units: {kind: 社区}`。")
+    return (f"{where}：{err.message}", "按 docs/formats.md 修改。")

@@ -1,0 +1,126 @@
+"""Formatting of numbers, dates, money and phone numbers for print and site.
+
+Pure functions; templates call them through filters of the same name.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Optional
+
+TWO_PLACES = Decimal("0.01")
+
+
+def fmt_points(value: Optional[Decimal | int | float | str]) -> str:
+    """2 → "2", 0.5 → "0.5", 13.25 → "13.25"; at most 2 decimals; None → ""."""
+    if value is None or value == "":
+        return ""
+    d = Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt_signed(value: Optional[Decimal]) -> str:
+    """+2 / -1.5 / 0, for changes and adjustments."""
+    if value is None:
+        return ""
+    text = fmt_points(value)
+    return text if value <= 0 or text == "0" else "+" + text
+
+
+def fmt_date(d: Optional[date]) -> str:
+    """2017年3月5日 (GB/T 9704: Arabic digits, no leading zeros)."""
+    if d is None:
+        return ""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|\d{2}))?$")
+
+
+def fmt_period(period: str) -> str:
+    """2017 → 2017年度; 2017-Q1 → 2017年第一季度; 2017-H2 → 2017年下半年; 2017-03 → 2017年3月."""
+    m = PERIOD_RE.match(period or "")
+    if not m:
+        return period
+    year, part = m.groups()
+    if part is None:
+        return f"{year}年度"
+    if part.startswith("Q"):
+        return f"{year}年第{'一二三四'[int(part[1]) - 1]}季度"
+    if part.startswith("H"):
+        return f"{year}年{'上下'[int(part[1]) - 1]}半年"
+    return f"{year}年{int(part)}月"
+
+
+MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+def mask_phone(text: str) -> str:
+    """138****1234 for every mobile number in `text` (landlines: all but the area code)."""
+    if not text:
+        return text
+    text = MOBILE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    return re.sub(r"(?<!\d)(0\d{2,3})-(\d{7,8})(?!\d)",
+                  lambda m: m.group(1) + "-" + "*" * len(m.group(2)), text)
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SMALL = ["", "拾", "佰", "仟"]
+_BIG = ["", "万", "亿", "万亿"]
+
+
+def rmb_upper(amount: Decimal | int | str) -> str:
+    """Amount in capitals for approval forms: 6007.14 → 人民币陆仟零柒元壹角肆分, 100 → 人民币壹佰元整.
+
+    One 零 stands for a run of zeros; 整 follows 元 or 角, never 分.
+    """
+    d = Decimal(str(amount)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    if d < 0:
+        raise ValueError("金额不能为负数")
+    fen_total = int(d * 100)
+    yuan, rest = divmod(fen_total, 100)
+    jiao, fen = divmod(rest, 10)
+
+    out = ""
+    if yuan:
+        groups = []
+        n = yuan
+        while n:
+            n, g = divmod(n, 10000)
+            groups.append(g)
+        need_zero = False
+        for gi in range(len(groups) - 1, -1, -1):
+            g = groups[gi]
+            if g == 0:
+                need_zero = bool(out)
+                continue
+            text = ""
+            digits = [g // 1000 % 10, g // 100 % 10, g // 10 % 10, g % 10]
+            zero = False
+            for pos, dgt in enumerate(digits):
+                if dgt == 0:
+                    zero = bool(text) or (bool(out) and gi < len(groups) - 1)
+                    continue
+                if zero or (need_zero and not text):
+                    text += "零"
+                text += _DIGITS[dgt] + _SMALL[3 - pos]
+                zero = False
+                need_zero = False
+            out += text + _BIG[gi]
+            need_zero = g % 10 == 0 and gi > 0
+        out += "元"
+    if jiao == 0 and fen == 0:
+        return "人民币" + (out or "零元") + "整"
+    if jiao:
+        out += _DIGITS[jiao] + "角"
+    elif yuan:
+        out += "零"
+    if fen:
+        out += _DIGITS[fen] + "分"
+    else:
+        out += "整"
+    return "人民币" + out
