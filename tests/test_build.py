@@ -1,0 +1,74 @@
+"""booklet build as a whole: outputs appear only when everything succeeded,
+a failed build leaves the last good site untouched, and a build never
+replaces a folder it did not make."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from booklet.commands.build import MARKER, run_build
+from booklet.errors import BookletError
+
+from conftest import MINI_CONFIG, MINI_RECORD, write_project
+
+REC = "assessments/mini/2017-Q1/east.yml"
+
+
+def test_html_build_writes_site_and_marks_it(mini):
+    ctx = run_build(mini, pdf=False, progress=False)
+    site = mini / "site"
+    assert (site / "index.html").is_file()
+    assert (site / MARKER).is_file()
+    assert "东门社区" in (site / "index.html").read_text(encoding="utf-8")
+    assert ctx.build_id and len(ctx.build_id) == 12
+    # no staging folders left behind
+    assert not [p for p in mini.iterdir() if "staging" in p.name]
+
+
+def test_failed_build_keeps_last_good_site(mini):
+    run_build(mini, pdf=False, progress=False)
+    before = {p.relative_to(mini / "site"): p.read_bytes()
+              for p in (mini / "site").rglob("*") if p.is_file()}
+    (mini / REC).write_text(MINI_RECORD.replace("amount: 1.5", "amount: 9"), encoding="utf-8")
+    with pytest.raises(BookletError) as e:
+        run_build(mini, pdf=False, progress=False)
+    assert "amount-range" in {p.code for p in e.value.problems.errors}
+    after = {p.relative_to(mini / "site"): p.read_bytes()
+             for p in (mini / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in mini.iterdir() if "staging" in p.name]
+
+
+def test_writer_failure_midway_keeps_last_good_site(mini, monkeypatch):
+    run_build(mini, pdf=False, progress=False)
+    index = (mini / "site" / "index.html").read_bytes()
+    import booklet.site.build as site_build
+
+    def broken(ctx):
+        (ctx.site_dir / "index.html").write_text("half-written", encoding="utf-8")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(site_build, "build_site", broken)
+    with pytest.raises(RuntimeError):
+        run_build(mini, pdf=False, progress=False)
+    assert (mini / "site" / "index.html").read_bytes() == index
+
+
+def test_output_outside_project_is_refused(tmp_path):
+    cfg = MINI_CONFIG + "output: {site: ../elsewhere}\n"
+    root = write_project(tmp_path / "p", config=cfg)
+    with pytest.raises(BookletError) as e:
+        run_build(root, pdf=False, progress=False)
+    assert "项目内" in e.value.problems.report()
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_foreign_folder_is_not_replaced(tmp_path):
+    root = write_project(tmp_path / "p")
+    (root / "site").mkdir()
+    (root / "site" / "my-notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(BookletError) as e:
+        run_build(root, pdf=False, progress=False)
+    assert MARKER in e.value.problems.report()
+    assert (root / "site" / "my-notes.txt").read_text(encoding="utf-8") == "keep me"
