@@ -1,0 +1,202 @@
+"""Write the static score site into `ctx.site_dir`.
+
+    build_site(ctx) -> list[Path]
+
+Pages (paths from booklet.paths): the home page with every ranking, one page
+per unit, one per rubric, downloads and about; plus assets/ (stylesheet,
+script, icon) and the scores as CSV and XLSX. Every link is relative, so the
+site works from file:// and from any static host; nothing is loaded from
+elsewhere. Templates come from the project's templates/site/ first, then the
+packaged theme (booklet/theme/site/), and are compiled once per build.
+
+Privacy: free texts pass through `privacy.public_text` (phones and ID numbers
+masked); internal notes and annex data (rosters, duty schedules, funds) never
+reach a page. The build date shown is the newest date in the data, not the
+clock, so the same inputs give the same files.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+from .. import paths
+from ..buildctx import BuildContext
+from ..render.env import make_env
+from ..scoring.result import ItemScore
+from . import charts, rules as rulewords
+from .privacy import public_text
+from .tables import write_csv, write_xlsx
+from .views import SiteData, UnitView, pts
+
+ASSETS = PurePosixPath("assets")
+ASSET_FILES = ("site.css", "site.js", "favicon.svg")
+FORMS = (("roster", "群防群治人员花名册（附件2）"),
+         ("duty", "巡逻执勤排班表（附件3）"),
+         ("funds", "经费用款审批表（附件4）"))
+
+
+class OutsideSiteError(AssertionError):
+    """An output path would land outside the site folder (a bug or a bad id)."""
+
+
+class _Site:
+    def __init__(self, ctx: BuildContext):
+        self.ctx = ctx
+        self.data = SiteData(ctx.project, ctx.results)
+        self.root = Path(ctx.site_dir)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.root_real = os.path.realpath(self.root)
+        self.written: list[Path] = []
+        self.made_dirs: set[str] = set()
+
+        self.env = make_env(ctx.root)
+        self.env.filters["public"] = public_text
+        self.env.filters["pts"] = pts
+        self.env.globals.update(
+            paths=paths,
+            describe_rule=rulewords.describe_rule,
+            describe_calendar=rulewords.describe_calendar,
+            describe_when=rulewords.describe_when,
+            adjustment_label=rulewords.adjustment_label,
+            origin_text=rulewords.origin_text,
+            KIND_NAMES=rulewords.KIND_NAMES,
+        )
+        self.tpl = {name: self.env.get_template(f"site/{name}.html")
+                    for name in ("index", "unit", "rubric", "downloads", "about")}
+        cfg = ctx.project.config
+        self.site = {
+            "title": cfg.title,
+            "office": cfg.office,
+            "year": cfg.year,
+            "build_id": (ctx.build_id or "")[:12],
+            "data_date": self.data.data_date,
+            "pdf": bool(ctx.pdf),
+            "rubrics": [(rid, rb.title) for rid, rb in ctx.project.rubrics.items()],
+        }
+
+    # ----------------------------------------------------------------- output
+
+    def _target(self, rel: PurePosixPath) -> Path:
+        rel = PurePosixPath(rel)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise OutsideSiteError(f"输出路径越出网站目录：{rel}")
+        full = os.path.normpath(os.path.join(self.root_real, *rel.parts))
+        if os.path.commonpath([full, self.root_real]) != self.root_real:
+            raise OutsideSiteError(f"输出路径越出网站目录：{rel}")
+        parent = os.path.dirname(full)
+        if parent not in self.made_dirs:
+            os.makedirs(parent, exist_ok=True)
+            if os.path.commonpath([os.path.realpath(parent), self.root_real]) != self.root_real:
+                raise OutsideSiteError(f"输出路径越出网站目录：{rel}")
+            self.made_dirs.add(parent)
+        return Path(full)
+
+    def write(self, rel: PurePosixPath, text: str) -> None:
+        path = self._target(rel)
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        self.written.append(path)
+
+    def render(self, name: str, rel: PurePosixPath, **kw) -> None:
+        depth = len(PurePosixPath(rel).parts) - 1
+        self.write(rel, self.tpl[name].render(site=self.site, root="../" * depth,
+                                              page=str(rel), **kw))
+
+    # ----------------------------------------------------------------- pages
+
+    def build(self) -> list[Path]:
+        self.assets()
+        self.home()
+        for rid, rubric in self.ctx.project.rubrics.items():
+            self.render("rubric", paths.rubric_page(rid), rubric=rubric,
+                        view=self.data.rubric_view_by_id.get(rid), nav="rubrics")
+        for uv in self.data.unit_views:
+            self.unit(uv)
+        self.render("downloads", paths.DOWNLOADS, nav="downloads",
+                    view_by_id=self.data.rubric_view_by_id, forms=FORMS,
+                    rubrics=list(self.ctx.project.rubrics.values()))
+        self.about()
+        csv_path = self._target(paths.SCORES_CSV)
+        write_csv(self.data, csv_path)
+        xlsx_path = self._target(paths.SCORES_XLSX)
+        write_xlsx(self.data, xlsx_path, self.data.data_date)
+        self.written += [csv_path, xlsx_path]
+        return self.written
+
+    def assets(self) -> None:
+        loader = self.env.loader
+        for name in ASSET_FILES:
+            source, _, _ = loader.get_source(self.env, f"site/{name}")  # type: ignore[union-attr]
+            self.write(ASSETS / name, source)
+
+    def home(self) -> None:
+        blocks = []
+        for view in self.data.rubric_views:
+            labels = [pv.short for pv in view.trend]
+            avg = charts.Series("全镇平均", [pv.average for pv in view.trend])
+            trend = charts.line_svg(
+                labels, [avg], uid=f"trend-{view.id}",
+                title=f"{view.rubric.title}：全镇各期平均{view.value_word}",
+                desc=charts.series_desc(labels, [avg]), min_span=_min_span(view))
+            dists = {}
+            for pv in view.periods:
+                dists[pv.id] = charts.distribution_svg(
+                    [row.value for row in pv.rows], uid=f"dist-{view.id}-{pv.id}",
+                    title=f"{pv.label}{view.value_word}分布", value_word=view.value_word,
+                    scale=view.rubric.scale)
+            blocks.append({"view": view, "trend": trend, "dists": dists})
+        self.render("index", paths.INDEX, nav="home", blocks=blocks,
+                    units=self.data.unit_views)
+
+    def unit(self, uv: UnitView) -> None:
+        cards = []
+        for ur in uv.rubrics:
+            view = ur.view
+            mine = {pv.id: row for pv, row in ur.results}
+            labels = [pv.short for pv in view.trend]
+            series = [charts.Series("本单位", [mine[pv.id].value if pv.id in mine else None
+                                             for pv in view.trend], "s1"),
+                      charts.Series("全镇平均", [pv.average for pv in view.trend], "s2", False)]
+            spark = charts.line_svg(
+                labels, series, uid=f"u-{view.id}", small=True,
+                title=f"{uv.name}：{view.rubric.title}各期{view.value_word}",
+                desc=charts.series_desc(labels, series), min_span=_min_span(view))
+            periods = []
+            for pv, row in reversed(ur.results):
+                periods.append({
+                    "pv": pv, "row": row, "r": row.result,
+                    "scores": {it.item_id: it for it in row.result.items},
+                    "notes": self.data.notes_for(row.result),
+                    "sheet": paths.sheet_pdf(view.id, pv.id, uv.id) if self.ctx.pdf else None,
+                })
+            cards.append({"view": view, "spark": spark, "periods": periods})
+        self.render("unit", paths.unit_page(uv.id), nav="units", uv=uv, cards=cards,
+                    extra_items=_extra_items)
+
+    def about(self) -> None:
+        project = self.ctx.project
+        inspections = sum(1 for r in project.records if r.kind == "inspection")
+        self.render("about", paths.ABOUT, nav="about",
+                    kinds=[(k, rulewords.KIND_NAMES[k], rulewords.KIND_EXPLAIN[k])
+                           for k in rulewords.KIND_NAMES],
+                    steps=rulewords.SCORING_STEPS,
+                    rubrics=list(project.rubrics.values()),
+                    n_records=len(project.records), n_inspections=inspections,
+                    n_units=len(project.config.units), n_results=len(self.ctx.results))
+
+
+def _min_span(view) -> float:
+    """Smallest y-axis span of a trend chart: a tenth of the rubric's scale."""
+    scale = view.rubric.scale
+    return float(scale) / 10 if scale else 0.0
+
+
+def _extra_items(rubric, scores: dict[str, ItemScore]) -> list[ItemScore]:
+    """Item scores whose item the rubric no longer lists (shown, not dropped)."""
+    known = {it.id for it in rubric.items}
+    return [s for iid, s in scores.items() if iid not in known]
+
+
+def build_site(ctx: BuildContext) -> list[Path]:
+    """Write the whole site into ctx.site_dir; return every file written."""
+    return _Site(ctx).build()

@@ -1,0 +1,327 @@
+"""The site's view of one build: results indexed once, rankings, averages.
+
+`SiteData` walks the results and records a single time and keeps them by
+(rubric, period) and by unit, so rendering 1,000 unit pages never rescans the
+whole list. It only reads `Project` and `Result`; annex data is never touched.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from ..model import Project, Record, Rubric, Unit
+from ..scoring.result import Result
+from ..textfmt import fmt_period, fmt_points
+from .privacy import public_text
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|\d{2}))?$")
+YEAR, HALF, QUARTER, MONTH, OTHER = "year", "half_year", "quarter", "month", "other"
+_CAL_KIND = {"quarterly": QUARTER, "half_year": HALF, "monthly": MONTH, "annual": YEAR}
+_SHORT_Q = "一二三四"
+
+
+def period_kind(period: str) -> str:
+    m = _PERIOD.match(period or "")
+    if not m:
+        return OTHER
+    part = m.group(2)
+    if part is None:
+        return YEAR
+    return {"Q": QUARTER, "H": HALF}.get(part[0], MONTH)
+
+
+def period_sort_key(period: str) -> tuple:
+    """Chronological; a year after its parts; unknown ids last, by name."""
+    m = _PERIOD.match(period or "")
+    if not m:
+        return (9999, 99, 9, period)
+    year, part = int(m.group(1)), m.group(2)
+    if part is None:
+        return (year, 13, 9, period)
+    if part[0] == "Q":
+        return (year, 3 * int(part[1]), 1, period)
+    if part[0] == "H":
+        return (year, 6 * int(part[1]), 2, period)
+    return (year, int(part), 0, period)
+
+
+def short_period(period: str) -> str:
+    """Axis label: 2017-Q1 → 一季度, 2017-H2 → 下半年, 2017-03 → 3月, 2017 → 2017年."""
+    m = _PERIOD.match(period or "")
+    if not m:
+        return period
+    year, part = m.groups()
+    if part is None:
+        return f"{year}年"
+    if part[0] == "Q":
+        return f"{_SHORT_Q[int(part[1]) - 1]}季度"
+    if part[0] == "H":
+        return "上半年" if part[1] == "1" else "下半年"
+    return f"{int(part)}月"
+
+
+def headline(rubric: Optional[Rubric], r: Result) -> Decimal:
+    """The number a ranking shows: the total, or for a deduction-only rubric
+    without a base the total deducted."""
+    if deduction_only(rubric) and r.base is None:
+        return r.deducted_total
+    return r.total
+
+
+def deduction_only(rubric: Optional[Rubric]) -> bool:
+    return rubric is not None and rubric.mode == "deduction_only"
+
+
+@dataclass
+class Row:
+    """One result as a line of a ranking."""
+    result: Result
+    unit_id: str
+    unit_name: str
+    value: Decimal
+    rank: Optional[int]
+    rank_of: int
+    change: Optional[Decimal]
+    grade: str
+    vetoed: bool
+
+
+@dataclass
+class PeriodView:
+    rubric_id: str
+    id: str
+    label: str
+    short: str
+    rows: list[Row]
+    average: Optional[Decimal]
+    best: Optional[Decimal]
+    worst: Optional[Decimal]
+    vetoed: int
+    grades: list[tuple[str, int]]
+
+
+@dataclass
+class RubricView:
+    rubric: Rubric
+    value_word: str                     # 得分 | 扣分合计 | 得分（基础分减扣分）
+    lower_is_better: bool
+    periods: list[PeriodView]           # chronological
+    trend: list[PeriodView]             # the assessment periods (no year) for charts
+    grade_names: list[str]
+
+    @property
+    def id(self) -> str:
+        return self.rubric.id
+
+    @property
+    def latest_first(self) -> list[PeriodView]:
+        return list(reversed(self.periods))
+
+
+@dataclass
+class UnitRubric:
+    """One unit's results under one rubric, chronological."""
+    view: RubricView
+    results: list[tuple[PeriodView, Row]]
+
+
+@dataclass
+class UnitView:
+    id: str
+    name: str
+    unit: Optional[Unit]
+    rubrics: list[UnitRubric] = field(default_factory=list)
+
+
+_PTS_CACHE: dict = {}
+
+
+def pts(value) -> str:
+    """textfmt.fmt_points, memoised: a 1,000-unit site formats the same few
+    hundred numbers some 200,000 times."""
+    try:
+        return _PTS_CACHE[value]
+    except KeyError:
+        pass
+    except TypeError:                  # unhashable: cannot happen for numbers
+        return fmt_points(value)
+    text = fmt_points(value)
+    if len(_PTS_CACHE) > 50_000:
+        _PTS_CACHE.clear()
+    _PTS_CACHE[value] = text
+    return text
+
+
+def _q(d: Decimal) -> Decimal:
+    return d.quantize(Decimal("0.01"))
+
+
+class SiteData:
+    def __init__(self, project: Project, results: list[Result]):
+        self.project = project
+        cfg = project.config
+        self.units: dict[str, Unit] = {u.id: u for u in cfg.units}
+        self.publish_notes = bool(cfg.privacy.publish_notes)
+
+        # records: by file (results name the files that fed them) and by key
+        self.records_by_file: dict[str, Record] = {}
+        self.records_by_key: dict[tuple[str, str, str], list[Record]] = defaultdict(list)
+        newest: Optional[date] = None
+        for rec in project.records:
+            self.records_by_file[rec.loc.file] = rec
+            self.records_by_key[(rec.rubric, rec.unit, rec.period)].append(rec)
+            for d in [rec.date] + [f.date for f in rec.findings]:
+                if d is not None and (newest is None or d > newest):
+                    newest = d
+
+        by_rp: dict[tuple[str, str], list[Result]] = defaultdict(list)
+        for r in results:
+            by_rp[(r.rubric_id, r.period)].append(r)
+            if r.date is not None and (newest is None or r.date > newest):
+                newest = r.date
+        self.data_date = newest
+
+        # rubric views, in the project's order (unknown rubric ids last)
+        rubric_ids = [rid for rid in project.rubrics]
+        for rid, _ in by_rp:
+            if rid not in rubric_ids and rid in project.rubrics:
+                rubric_ids.append(rid)
+        self.rubric_views: list[RubricView] = []
+        self.by_unit: dict[str, dict[str, list[tuple[PeriodView, Row]]]] = defaultdict(dict)
+        for rid in rubric_ids:
+            rubric = project.rubrics[rid]
+            periods = sorted({p for (rr, p) in by_rp if rr == rid}, key=period_sort_key)
+            if not periods:
+                continue
+            view = self._rubric_view(rubric, periods, by_rp)
+            self.rubric_views.append(view)
+            for pv in view.periods:
+                for row in pv.rows:
+                    self.by_unit[row.unit_id].setdefault(rid, []).append((pv, row))
+        self.rubric_view_by_id = {v.id: v for v in self.rubric_views}
+
+        # every unit of the config, then any unit that only appears in results
+        order = [u.id for u in cfg.units]
+        seen = set(order)
+        for uid in self.by_unit:
+            if uid not in seen:
+                order.append(uid)
+                seen.add(uid)
+        self.unit_views: list[UnitView] = []
+        for uid in order:
+            unit = self.units.get(uid)
+            per_rubric = self.by_unit.get(uid, {})
+            name = unit.name if unit else next(
+                (row.unit_name for lst in per_rubric.values() for _, row in lst), uid)
+            uv = UnitView(uid, name, unit)
+            for view in self.rubric_views:
+                if view.id in per_rubric:
+                    uv.rubrics.append(UnitRubric(view, per_rubric[view.id]))
+            self.unit_views.append(uv)
+
+    # -------------------------------------------------------------- building
+
+    def _rubric_view(self, rubric: Rubric, periods: list[str],
+                     by_rp: dict[tuple[str, str], list[Result]]) -> RubricView:
+        lower = deduction_only(rubric) and not any(
+            r.base is not None for p in periods for r in by_rp[(rubric.id, p)])
+        if deduction_only(rubric):
+            word = "扣分合计" if lower else "得分"
+        else:
+            word = "得分"
+        grade_names = [g.name for g in rubric.grades]
+        veto_grade = (rubric.veto_effect or {}).get("grade")
+        if veto_grade and veto_grade not in grade_names:
+            grade_names.append(veto_grade)
+        pvs: list[PeriodView] = []
+        last_by_kind: dict[str, PeriodView] = {}
+        for p in periods:
+            kind = period_kind(p)
+            prev = last_by_kind.get(kind)
+            prev_values = {row.unit_id: row.value for row in prev.rows} if prev else {}
+            pv = self._period_view(rubric, p, by_rp[(rubric.id, p)], lower, prev_values,
+                                   grade_names)
+            last_by_kind[kind] = pv
+            pvs.append(pv)
+        want = _CAL_KIND.get(rubric.calendar.assessment, QUARTER)
+        trend = [pv for pv in pvs if period_kind(pv.id) == want]
+        if len(trend) < 2:
+            non_year = [pv for pv in pvs if period_kind(pv.id) != YEAR]
+            trend = non_year if len(non_year) >= 2 else pvs
+        return RubricView(rubric, word, lower, pvs, trend, grade_names)
+
+    def _period_view(self, rubric: Rubric, period: str, results: list[Result],
+                     lower: bool, prev_values: dict[str, Decimal],
+                     grade_names: list[str]) -> PeriodView:
+        rows: list[Row] = []
+        for r in results:
+            unit = self.units.get(r.unit_id)
+            value = headline(rubric, r)
+            if lower:
+                # the headline is the total deducted: compare like with like
+                change = value - prev_values[r.unit_id] if r.unit_id in prev_values else None
+            else:
+                change = r.change
+                if change is None and r.previous_total is not None:
+                    change = r.total - r.previous_total
+                if change is None and r.unit_id in prev_values:
+                    change = value - prev_values[r.unit_id]
+            rows.append(Row(r, r.unit_id, unit.name if unit else r.unit_name, value,
+                            r.rank, r.rank_of or len(results), change, r.grade or "",
+                            bool(r.vetoed)))
+        if any(row.rank is None for row in rows):
+            self._assign_ranks(rubric, rows, lower)
+        rows.sort(key=lambda row: (row.rank if row.rank is not None else 10**9,
+                                   row.value if lower else -row.value, row.unit_id))
+        values = [row.value for row in rows]
+        avg = _q(sum(values) / len(values)) if values else None
+        counts = Counter(row.grade for row in rows if row.grade)
+        grades = [(g, counts[g]) for g in grade_names if counts.get(g)]
+        grades += [(g, n) for g, n in sorted(counts.items()) if g not in grade_names]
+        return PeriodView(
+            rubric.id, period, fmt_period(period), short_period(period), rows, avg,
+            (min(values) if lower else max(values)) if values else None,
+            (max(values) if lower else min(values)) if values else None,
+            sum(1 for row in rows if row.vetoed), grades)
+
+    @staticmethod
+    def _assign_ranks(rubric: Rubric, rows: list[Row], lower: bool) -> None:
+        """Competition ranking (1, 1, 3) where scoring left ranks out; a veto
+        sends the unit to the bottom when the rubric says so."""
+        veto_last = (rubric.veto_effect or {}).get("rank", "last") == "last"
+
+        def key(row: Row):
+            return (row.vetoed and veto_last, row.value if lower else -row.value)
+
+        ordered = sorted(rows, key=key)
+        prev_key, rank = None, 0
+        for i, row in enumerate(ordered, 1):
+            k = key(row)
+            if k != prev_key:
+                rank, prev_key = i, k
+            row.rank = rank
+            row.rank_of = len(rows)
+
+    # -------------------------------------------------------------- lookups
+
+    def notes_for(self, r: Result) -> list[str]:
+        """Published notes of the records behind a result: never internal ones,
+        and only when the project publishes notes at all; phones masked."""
+        if not self.publish_notes:
+            return []
+        recs = [self.records_by_file[f] for f in r.record_files if f in self.records_by_file]
+        if not recs:
+            recs = self.records_by_key.get((r.rubric_id, r.unit_id, r.period), [])
+        out = []
+        for rec in recs:
+            for note in rec.notes:
+                if not note.internal and note.text:
+                    out.append(public_text(note.text))
+        return out
+
+    def town_average(self, view: RubricView) -> list[Optional[Decimal]]:
+        return [pv.average for pv in view.trend]

@@ -1,0 +1,304 @@
+"""The static site without a browser: pages, links, privacy, escaping, data files."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from booklet import paths
+from booklet.site import charts
+from booklet.site.build import OutsideSiteError, build_site
+from booklet.site.rules import KIND_EXPLAIN, KIND_NAMES, describe_rule
+from booklet.site.views import SiteData, period_sort_key, short_period
+from site_fixtures import (
+    all_text, check_links, html_files, parse,
+    ANNEX_ADDRESS, ANNEX_NAME, ANNEX_PHONE, DEDUCTION_REASON, INTERNAL_PHONE, INTERNAL_TEXT,
+    SECRET_PHONE, XSS_NAME, context, hutang_rubric, small_project, synthetic_project,
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    project, results = small_project(root / "project")
+    site = root / "site"
+    files = build_site(context(project, results, site, pdf=False))
+    return site, files, project, results
+
+
+def test_every_page_is_written(built):
+    site, files, project, results = built
+    expected = [paths.INDEX, paths.DOWNLOADS, paths.ABOUT, paths.SCORES_CSV, paths.SCORES_XLSX]
+    expected += [paths.unit_page(u.id) for u in project.config.units]
+    expected += [paths.rubric_page(rid) for rid in project.rubrics]
+    for rel in expected:
+        assert (site / rel).is_file(), rel
+    assert {f.resolve() for f in files} == {p.resolve() for p in site.rglob("*") if p.is_file()}
+    for f in files:
+        assert f.resolve().is_relative_to(site.resolve())
+
+
+def test_pages_are_chinese_and_accessible(built):
+    site = built[0]
+    for path in html_files(site):
+        text = path.read_text(encoding="utf-8")
+        assert parse(path).lang == "zh-CN", path
+        assert '<meta name="viewport"' in text
+        for table in re.findall(r"<table.*?</table>", text, re.S):
+            assert "<caption>" in table, path
+            assert "<th " in table or "<th>" in table
+            for th in re.findall(r"<th(?:\s[^>]*)?>", table):
+                assert "scope=" in th, (path, th)
+        for svg in re.findall(r"<svg.*?</svg>", text, re.S):
+            assert "<title" in svg and "<desc" in svg and 'role="img"' in svg
+
+
+def test_no_broken_internal_links(built):
+    site = built[0]
+    problems, pdfs = check_links(site)
+    assert problems == []
+    assert pdfs == [], "pdf=False: the site must not link PDFs that were not built"
+    downloads = (site / paths.DOWNLOADS).read_text(encoding="utf-8")
+    assert "没有生成 PDF" in downloads
+
+
+def test_pdf_links_point_where_the_pdf_writer_writes(tmp_path):
+    project, results = small_project(tmp_path / "project")
+    site = tmp_path / "site"
+    build_site(context(project, results, site, pdf=True))
+    problems, pdfs = check_links(site, allow_missing_suffixes=(".pdf",))
+    assert problems == []
+    expected = {paths.blank_form_pdf(f).as_posix() for f in ("roster", "duty", "funds")}
+    expected |= {paths.blank_pdf(rid).as_posix() for rid in project.rubrics}
+    expected |= {paths.summary_pdf(r.rubric_id, r.period).as_posix() for r in results}
+    expected |= {paths.sheet_pdf(r.rubric_id, r.period, r.unit_id).as_posix() for r in results}
+    assert set(pdfs) == expected
+
+
+def test_nothing_is_loaded_from_outside(built):
+    site = built[0]
+    for rel, text in all_text(site).items():
+        if not rel.endswith((".html", ".css", ".js", ".svg")):
+            continue
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), rel
+        assert "@import" not in text and "url(http" not in text, rel
+        assert "fetch(" not in text and "XMLHttpRequest" not in text, rel
+
+
+def test_unit_name_and_rubric_html_are_escaped(built):
+    site = built[0]
+    for path in html_files(site):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, path
+        assert "<img" not in text, path
+        assert "onerror=" not in text or "onerror=alert(2)" not in re.sub(r"&lt;.*?&gt;", "", text)
+    home = (site / paths.INDEX).read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in home
+    # only our own script tag, on every page
+    for path in html_files(site):
+        assert len(re.findall(r"<script\b", path.read_text(encoding="utf-8"))) == 1
+
+
+def test_privacy(built):
+    site = built[0]
+    texts = all_text(site)
+    for rel, text in texts.items():
+        for secret in (SECRET_PHONE, INTERNAL_PHONE, INTERNAL_TEXT, ANNEX_PHONE, ANNEX_NAME,
+                       ANNEX_ADDRESS, "52岁", "人民路"):
+            assert secret not in text, (rel, secret)
+    unit = texts[paths.unit_page("xinhua").as_posix()]
+    assert DEDUCTION_REASON in unit
+    masked = SECRET_PHONE[:3] + "****" + SECRET_PHONE[-4:]
+    assert unit.count(masked) >= 4          # reason, evidence, self note, public note
+    assert "已于4月整改" in unit              # a public note is published
+    assert "photos/" not in unit and ".jpg" not in unit
+
+
+def test_notes_need_publish_notes(tmp_path):
+    project, results = small_project(tmp_path / "project")
+    project.config.privacy.publish_notes = False
+    build_site(context(project, results, tmp_path / "site"))
+    unit = (tmp_path / "site" / paths.unit_page("xinhua")).read_text(encoding="utf-8")
+    assert "已于4月整改" not in unit
+    assert DEDUCTION_REASON in unit
+
+
+def test_unit_page_shows_scorecard(built):
+    site, _, project, results = built
+    text = (site / paths.unit_page("xinhua")).read_text(encoding="utf-8")
+    assert "2017年3月12日" in text                   # the deduction's date
+    assert "2017年3月督查" in text                    # the inspection it came from
+    assert "与考核不同" in text                       # self-assessment differs
+    assert "现场照片1张" in text
+    assert "平安建设经验被市综治办推广" in text        # rubric-wide bonus
+    for r in results:
+        if r.unit_id == "xinhua":
+            assert f'id="{r.rubric_id}-{r.period}"' in text
+    veto = (site / paths.unit_page("chengdong")).read_text(encoding="utf-8")
+    assert "一票否决" in veto and "专职队伍仅2人" in veto
+    empty = (site / paths.unit_page("nodata")).read_text(encoding="utf-8")
+    assert "暂无考核成绩" in empty
+
+
+def test_home_ranks_every_period(built):
+    site, _, project, results = built
+    home = (site / paths.INDEX).read_text(encoding="utf-8")
+    assert "湖塘镇综合治理办公室" in home and "2017年度" in home
+    for r in results:
+        assert f'id="rank-{r.rubric_id}-{r.period}"' in home
+    assert 'class="chart chart-dist"' in home and 'class="chart chart-line"' in home
+    # ranking rows follow the ranks
+    table = re.search(r'id="rank-hutang-2017-2017-Q2".*?</table>', home, re.S).group(0)
+    ranks = [int(x) for x in re.findall(r'<tr[^>]*>\s*<td class="num" data-v="(\d+)">', table)]
+    assert len(ranks) == 5 and ranks == sorted(ranks)
+    assert 'class="vetoed"' in table
+
+
+def test_rubric_page(built):
+    site = built[0]
+    text = (site / paths.rubric_page("hutang-2017")).read_text(encoding="utf-8")
+    rubric = hutang_rubric()
+    for it in rubric.items:
+        for rule in it.rules:
+            assert rule.text in text
+            assert describe_rule(rule).replace("“", "&#8220;") in text or \
+                str(describe_rule(rule)) in text
+    assert "<strong>本细则</strong>" in text               # markdown rendered
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in text  # raw HTML shown as text
+    assert "第2项评分标准可得6+2×3分" in text               # seed warning
+    assert "原文未写上下限" in text                          # editor's note
+    assert "实地检查" in text                               # an extra field column
+    assert "95分以上的评为优秀" in text and "一票否决" in text
+
+
+def test_about_page_is_reproducible_and_explains(built, tmp_path):
+    site, _, project, results = built
+    about = (site / paths.ABOUT).read_text(encoding="utf-8")
+    for name in KIND_NAMES.values():
+        assert name in about
+    assert "0123456789ab" in about          # build id
+    assert "2017年12月26日" in about          # newest record date, not today
+    site2 = tmp_path / "again"
+    build_site(context(project, results, site2))
+    a, b = all_text(site), all_text(site2)
+    assert a.keys() == b.keys()
+    for rel in a:
+        assert a[rel] == b[rel], rel
+    assert (site / paths.SCORES_XLSX).read_bytes() == (site2 / paths.SCORES_XLSX).read_bytes()
+
+
+def test_csv_and_xlsx(built, tmp_path):
+    site, _, project, results = built
+    raw = (site / paths.SCORES_CSV).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"))))
+    assert rows[0][:6] == ["考核细则编号", "考核细则", "考核期编号", "考核期", "单位编号", "单位名称"]
+    assert len(rows) == 1 + len(results)
+    assert any(r[5] == XSS_NAME for r in rows)
+
+    import openpyxl
+    wb = openpyxl.load_workbook(site / paths.SCORES_XLSX)
+    summary, items = wb["成绩汇总"], wb["分项得分"]
+    assert summary.max_row == 1 + len(results)
+    assert items.max_row == 1 + sum(len(r.items) for r in results)
+    values = [c.value for c in summary[2]]
+    assert isinstance(values[7], (int, float))
+
+
+def test_formula_looking_names_stay_text(tmp_path):
+    project, results = small_project(tmp_path / "project")
+    evil = '=HYPERLINK("http://x","y")'
+    project.config.unit("hutang").name = evil
+    build_site(context(project, results, tmp_path / "site"))
+    text = (tmp_path / "site" / paths.SCORES_CSV).read_text(encoding="utf-8-sig")
+    assert "'" + evil.replace('"', '""') in text
+    import openpyxl
+    ws = openpyxl.load_workbook(tmp_path / "site" / paths.SCORES_XLSX)["成绩汇总"]
+    cells = [row[5] for row in ws.iter_rows(min_row=2) if row[4].value == "hutang"]
+    assert cells and all(c.value == evil and c.data_type == "s" for c in cells)
+
+
+def test_output_paths_stay_inside(tmp_path):
+    project, results = small_project(tmp_path / "project")
+    results[0].unit_id = "../../escape"
+    with pytest.raises(OutsideSiteError):
+        build_site(context(project, results, tmp_path / "site"))
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_project_templates_override_the_theme(tmp_path):
+    project, results = small_project(tmp_path / "project")
+    custom = tmp_path / "project" / "templates" / "site"
+    custom.mkdir(parents=True)
+    (custom / "site.css").write_text("/* 本镇样式 */\nbody { color: #000; }\n", encoding="utf-8")
+    build_site(context(project, results, tmp_path / "site"))
+    assert "本镇样式" in (tmp_path / "site" / "assets" / "site.css").read_text(encoding="utf-8")
+
+
+def test_ranks_filled_in_when_scoring_left_them_out(tmp_path):
+    project, results = synthetic_project(tmp_path, 6, ("2017-Q1",))
+    for r in results:
+        r.rank = r.rank_of = None
+    results[0].vetoed = True
+    data = SiteData(project, results)
+    rows = data.rubric_views[0].periods[0].rows
+    assert [row.rank for row in rows] == sorted(row.rank for row in rows)
+    assert rows[-1].vetoed and rows[-1].unit_id == results[0].unit_id
+    assert rows[0].rank == 1 and rows[0].rank_of == 6
+
+
+def test_periods_in_order():
+    ps = ["2017", "2017-Q2", "2017-03", "2017-H1", "2017-Q1", "2016"]
+    assert sorted(ps, key=period_sort_key) == ["2016", "2017-03", "2017-Q1", "2017-Q2",
+                                               "2017-H1", "2017"]
+    assert short_period("2017-Q3") == "三季度" and short_period("2017-11") == "11月"
+
+
+def test_every_rule_kind_in_words():
+    assert set(KIND_NAMES) == set(KIND_EXPLAIN)
+    rubric = hutang_rubric()
+    kinds = {}
+    for rule in [r for it in rubric.items for r in it.rules] + rubric.bonuses + rubric.extra_deductions:
+        kinds[rule.kind] = describe_rule(rule)
+    assert set(kinds) == set(KIND_NAMES)
+    assert kinds["deduct"] in ("扣分：每次2分", "扣分：每次5分", "扣分：1–3分（酌情确定）")
+    assert describe_rule(rubric.item("4").rules[0]) == "扣分：每次2分"
+    assert describe_rule(rubric.extra_deductions[0]) == "扣分：1–3分（酌情确定）"
+    assert describe_rule(rubric.item("2").rules[1]) == "得分：每支2分"
+    assert kinds["shortfall"] == "未达标扣分：目标95%，每低1%扣1分，最多扣10分"
+    assert "持平得10分" in kinds["trend"] and "每下降6%加1分" in kinds["trend"]
+    assert "全年零发案得满分" in kinds["trend"]
+    assert kinds["tiered"].startswith("分档扣分：5起以上扣5分")
+    assert "同一事项只计最高一次" in kinds["bonus"]
+
+
+def test_charts_escape_and_describe():
+    svg = str(charts.distribution_svg([D(90), D(95), D("99.5")], uid="x", title="<b>&",
+                                      scale=D(100)))
+    assert "<title id=\"x-t\">&lt;b&gt;&amp;</title>" in svg
+    assert "共3个单位" in svg and "最高99.5分" in svg
+    line = str(charts.line_svg(["一季度", "二季度"],
+                               [charts.Series("<i>", [D(1), None])], uid="y", title="t",
+                               desc="d"))
+    assert "&lt;i&gt;" in line and "<i>" not in line
+    empty = str(charts.distribution_svg([], uid="z", title="t"))
+    assert "暂无数据" in empty
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("电话13812345678", "电话138****5678"),
+    ("138-1234-5678", "138****5678"),
+    ("138 1234 5678", "138****5678"),
+    ("+86 13812345678", "138****5678"),
+    ("8613812345678", "138****5678"),
+    ("0519-86123456", "0519-********"),
+    ("身份证32040219800101123X", "身份证320402********X"),
+    ("督查记录第12号", "督查记录第12号"),
+])
+def test_public_text_masks_numbers(raw, shown):
+    from booklet.site.privacy import public_text
+    assert public_text(raw) == shown
