@@ -370,12 +370,14 @@ class Hutang:
             earn("1", "leader-in-charge", reason="领导小组组长由社区党委书记担任")
         if p(0.8):
             earn("1", "staff-in-charge")
-        # 2 队伍建设
-        earn("2", "base-teams", reason="花名册齐全：专职化队伍1支、社会化队伍2支")
+        # 2 队伍建设: units with a roster (附件2) get item 2 computed from it,
+        # so their records do not type it in
         extra = 3 if uid in ANNEX_UNITS else min(3, int(s * 3.6 + num.random() * 0.8))
-        if extra:
-            teams = "、".join(txt.sample(EXTRA_TEAMS, extra))
-            earn("2", "extra-team", count=extra, reason=f"扩建{teams}，每支不少于10人")
+        teams = "、".join(txt.sample(EXTRA_TEAMS, extra)) if extra else ""
+        if uid not in ANNEX_UNITS:
+            earn("2", "base-teams", reason="花名册齐全：专职化队伍1支、社会化队伍2支")
+            if extra:
+                earn("2", "extra-team", count=extra, reason=f"扩建{teams}，每支不少于10人")
         # 3 机制建设
         if p(0.6):
             earn("3", "work-rules")

@@ -1,0 +1,97 @@
+"""Annex data → XLSX, in the columns `booklet import` reads back.
+
+    export_unit(annex, unit, out_dir) -> list[Path]
+
+Files go to <internal>/annex/<unit-id>/<form>.xlsx (build/internal/annex/ by
+default): they hold personal data and never go into the site.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Optional
+
+from ..model import Unit
+from .importer import HEADERS
+from .model import FORM_NUMBERS, FORM_TITLES, FORMS, UnitAnnex
+
+SHEET_TITLES = {"roster": "花名册", "duty": "执勤排班表", "funds": "用款审批表"}
+WIDTHS = {
+    "roster": (18, 12, 10, 6, 15, 8, 36),
+    "duty": (12, 12, 14, 12, 13, 28, 15, 28),
+    "funds": (12, 16, 10, 40, 12, 12, 14, 24),
+}
+FIXED_TIME = datetime(2000, 1, 1)        # reproducible files (no "now" in docProps)
+
+
+def export_path(unit_id: str, form: str) -> PurePosixPath:
+    """Relative to the internal output folder."""
+    return PurePosixPath("annex") / unit_id / f"{form}.xlsx"
+
+
+def _rows(form: str, annex: UnitAnnex) -> list[list]:
+    rows: list[list] = []
+    if form == "roster" and annex.roster:
+        for t in annex.roster.teams:
+            for m in t.members:
+                rows.append([t.name, t.type, m.name, m.age, m.phone, m.role, m.address])
+    elif form == "duty" and annex.duty:
+        for f in annex.duty.filings:
+            if not f.rows:
+                rows.append([f.period, f.filed, f.station or None, None, None, None, None, None])
+            for r in f.rows:
+                rows.append([f.period, f.filed, f.station or None, r.date, r.time,
+                             "、".join(r.members), r.phone or None, r.area or None])
+    elif form == "funds" and annex.funds:
+        for q in annex.funds.requests:
+            rows.append([q.date, q.department, q.applicant, q.purpose, q.requested, q.approved,
+                         q.approver or None, q.remarks or None])
+    return rows
+
+
+def write_xlsx(form: str, annex: UnitAnnex, target: Path, unit: Optional[Unit] = None) -> Path:
+    from decimal import Decimal
+    from datetime import date
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_TITLES[form]
+    ws.append(list(HEADERS[form]))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    text_cols = {i for i, h in enumerate(HEADERS[form]) if h in ("联系电话", "报备期", "巡逻时段")}
+    for row in _rows(form, annex):
+        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        r = ws.max_row
+        for i, v in enumerate(row):
+            c = ws.cell(row=r, column=i + 1)
+            if i in text_cols:
+                c.number_format = "@"
+            elif isinstance(v, Decimal):
+                c.number_format = "#,##0.00"
+            elif isinstance(v, date):
+                c.number_format = "yyyy-mm-dd"
+    for i, w in enumerate(WIDTHS[form]):
+        ws.column_dimensions[chr(ord("A") + i)].width = w
+    ws.freeze_panes = "A2"
+    title = f"{FORM_NUMBERS[form]} {FORM_TITLES[form]}"
+    wb.properties.title = title + (f"（{unit.name}）" if unit else "")
+    wb.properties.subject = "内部资料，含个人信息，不得公开"
+    wb.properties.creator = "booklet"
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    return target
+
+
+def export_unit(annex: UnitAnnex, out_dir: Path, unit: Optional[Unit] = None) -> list[Path]:
+    """One XLSX per annex file the unit has, under out_dir/annex/<unit>/."""
+    written = []
+    for form in FORMS:
+        if annex.get(form) is None:
+            continue
+        written.append(write_xlsx(form, annex, Path(out_dir) / export_path(annex.unit, form), unit))
+    return written

@@ -1,0 +1,396 @@
+"""Load the annex files: assessments/annex/<unit-id>/roster.yml | duty.yml | funds.yml.
+
+    annex, problems = load_annex(root, config)      # dict unit id -> UnitAnnex
+
+The parsing is split from the reading: `parse_form(form, data, locate, …)`
+takes already-parsed plain data and a function giving the `Loc` of a path in
+it (("teams", 0, "members", 2, "phone") → roster.yml:14:20). The YAML reader
+supplies line numbers; the spreadsheet importer supplies "表 Sheet1 第 7 行"
+places, so both report problems the same way.
+"""
+from __future__ import annotations
+
+import calendar
+import difflib
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from ..errors import Problems
+from ..model import Config, Loc
+from ..yamlio import loc_of, read_yaml, relpath
+from . import validate as V
+from .derive import filing_deadline
+from .dump import SCHEMA_LINE
+from .model import (FORM_FILES, FORMS, Duty, DutyRow, Filing, FundRequest, Funds, Member,
+                    Roster, Team, UnitAnnex)
+
+Locate = Callable[[tuple], Loc]
+
+ANNEX_DIR = Path("assessments") / "annex"
+
+KEYS = {
+    "roster": {"unit", "year", "teams"},
+    "team": {"name", "type", "founded", "members"},
+    "member": {"name", "age", "phone", "role", "address"},
+    "duty": {"unit", "year", "filings"},
+    "filing": {"period", "filed", "station", "rows"},
+    "row": {"date", "time", "members", "phone", "area"},
+    "funds": {"unit", "year", "requests"},
+    "request": {"date", "department", "applicant", "purpose", "requested", "approved",
+                "approver", "remarks"},
+}
+KEY_NAMES = {
+    "unit": "单位编号", "year": "年度", "teams": "队伍", "name": "名称/姓名", "type": "队伍类型",
+    "founded": "成立日期", "members": "成员/巡逻人员", "age": "年龄", "phone": "联系电话",
+    "role": "职务", "address": "家庭住址", "filings": "报备", "period": "报备期",
+    "filed": "报备日期", "station": "报备派出所", "rows": "排班", "date": "日期",
+    "time": "巡逻时段", "area": "巡逻区域", "requests": "用款申请", "department": "申请部门",
+    "applicant": "申请人", "purpose": "用款事由", "requested": "申请金额",
+    "approved": "批准金额", "approver": "批准人", "remarks": "备注",
+}
+
+
+# ---------------------------------------------------------------- reading YAML
+
+def locator(data: Any, rel: str) -> Locate:
+    """`locate(path)` over data read by booklet.yamlio; a missing path gives its parent's place."""
+    default = Loc(rel, 1, 1)
+    return lambda path: loc_of(data, tuple(path), default)
+
+
+def read_annex_yaml(path: Path, root: Path, problems: Problems) -> tuple[Any, Optional[Locate]]:
+    """Read one annex file with line numbers; (None, None) if unreadable (problem recorded)."""
+    data = read_yaml(path, root, problems)
+    if data is None:
+        return None, None
+    return data, locator(data, relpath(path, root))
+
+
+# ---------------------------------------------------------------- shape helpers
+
+class _Ctx:
+    def __init__(self, locate: Locate, problems: Problems, file: str):
+        self.locate, self.problems, self.file = locate, problems, file
+
+    def mapping(self, value, path: tuple, kind: str, what: str) -> Optional[dict]:
+        if not isinstance(value, dict):
+            self.problems.error(self.locate(path), f"{what}应是“键: 值”的映射，这里是 {_typename(value)}。",
+                                f"按 docs/annex.md 中的示例书写{what}。", code="annex-shape")
+            return None
+        allowed = KEYS[kind]
+        for key in value:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                fix = (f"是不是“{close[0]}”（{KEY_NAMES.get(close[0], '')}）？" if close
+                       else "可用的键：" + "、".join(f"{k}（{KEY_NAMES.get(k, '')}）"
+                                                  for k in sorted(allowed)) + "。")
+                self.problems.error(self.locate(path + (key,)), f"{what}中有未知的键「{key}」。",
+                                    fix, code="annex-unknown-key")
+        return value
+
+    def seq(self, value, path: tuple, what: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problems.error(self.locate(path), f"{what}应是列表（每项以“- ”开头），"
+                                                   f"这里是 {_typename(value)}。",
+                                f"把{what}写成以“- ”开头的列表。", code="annex-shape")
+            return []
+        return value
+
+    def text(self, m: dict, key: str, path: tuple, what: str, required: bool = True) -> str:
+        v = m.get(key)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if required:
+                self.problems.error(self.locate(path + (key,)) if key in m else self.locate(path),
+                                    f"缺少{what}（{key}）。", f"填写 {key}: …（{what}）。",
+                                    code="annex-missing")
+            return ""
+        if isinstance(v, (dict, list)):
+            self.problems.error(self.locate(path + (key,)), f"{what}应是一段文字。",
+                                f"把 {key} 写成一行文字。", code="annex-shape")
+            return ""
+        return str(v).strip()
+
+
+def _typename(v) -> str:
+    if v is None:
+        return "空值"
+    if isinstance(v, dict):
+        return "映射"
+    if isinstance(v, list):
+        return "列表"
+    if isinstance(v, str):
+        return f"文字「{v}」"
+    return f"「{v}」"
+
+
+# ---------------------------------------------------------------- parsing
+
+def parse_form(form: str, data: Any, locate: Locate, problems: Problems, *,
+               unit_id: str, year: Optional[int], file: str = ""):
+    """Plain data of one annex file → Roster | Duty | Funds (None if unusable)."""
+    ctx = _Ctx(locate, problems, file)
+    what = {"roster": "花名册", "duty": "执勤排班表", "funds": "用款审批表"}[form]
+    if data is None:
+        problems.error(locate(()), f"{what}文件是空的。",
+                       f"至少写上 unit: {unit_id}，参见 docs/annex.md 的示例。", code="annex-empty")
+        return None
+    top = ctx.mapping(data, (), form, what)
+    if top is None:
+        return None
+    declared = top.get("unit")
+    if declared is None:
+        problems.error(locate(()), f"{what}缺少单位编号（unit）。", f"在文件开头写 unit: {unit_id}。",
+                       code="annex-missing")
+    elif str(declared) != unit_id:
+        problems.error(locate(("unit",)), f"单位编号「{declared}」与所在文件夹 {unit_id} 不一致。",
+                       f"写 unit: {unit_id}，或把文件移到 assessments/annex/{declared}/ 下。",
+                       code="annex-unit-mismatch")
+    if "year" in top:
+        y = top["year"]
+        if isinstance(y, int) and not isinstance(y, bool) and 2000 <= y <= 2100:
+            year = y
+        else:
+            problems.error(locate(("year",)), f"年度「{y}」不是四位数的年份。", "写成 year: 2017。",
+                           code="annex-year")
+    loc = Loc(locate(()).file)
+    if form == "roster":
+        return _parse_roster(ctx, top, unit_id, year, loc)
+    if form == "duty":
+        return _parse_duty(ctx, top, unit_id, year, loc)
+    return _parse_funds(ctx, top, unit_id, year, loc)
+
+
+def _parse_roster(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Roster:
+    p, L = ctx.problems, ctx.locate
+    roster = Roster(unit=unit_id, year=year, loc=loc)
+    if "teams" not in top:
+        p.error(L(()), "花名册缺少队伍（teams）。", "写 teams: 并在下面列出每支队伍。", code="annex-missing")
+    for ti, t in enumerate(ctx.seq(top.get("teams"), ("teams",), "队伍")):
+        tp = ("teams", ti)
+        tm = ctx.mapping(t, tp, "team", "队伍")
+        if tm is None:
+            continue
+        team = Team(name=ctx.text(tm, "name", tp, "队伍名称"),
+                    type=ctx.text(tm, "type", tp, "队伍类型"), loc=L(tp))
+        if "founded" in tm:
+            team.founded = V.check_date(tm["founded"], L(tp + ("founded",)), p, "成立日期")
+        if "members" not in tm:
+            p.error(L(tp), f"队伍「{team.name}」缺少成员（members）。", "写 members: 并列出每名成员。",
+                    code="annex-missing")
+        for mi, m in enumerate(ctx.seq(tm.get("members"), tp + ("members",), "成员")):
+            mp = tp + ("members", mi)
+            mm = ctx.mapping(m, mp, "member", "成员")
+            if mm is None:
+                continue
+            name = ctx.text(mm, "name", mp, "姓名")
+            member = Member(name=name, role="", loc=L(mp))
+            member.role = V.check_role(mm.get("role"), L(mp + ("role",)), p, name)
+            if mm.get("age") in (None, ""):
+                p.error(L(mp), f"{name}缺少年龄（age）。", "填写 age: 整数周岁。", code="annex-missing")
+            member.age = V.check_age(mm.get("age"), L(mp + ("age",)), p, name)
+            if mm.get("phone") in (None, ""):
+                p.error(L(mp), f"{name}缺少联系电话（phone）。", "填写 phone: \"13900000101\"。",
+                        code="annex-missing")
+            member.phone = V.check_phone(mm.get("phone"), L(mp + ("phone",)), p,
+                                         f"{name}的联系电话")
+            member.address = ctx.text(mm, "address", mp, "家庭住址")
+            team.members.append(member)
+        roster.teams.append(team)
+    V.check_roster(roster, p)
+    return roster
+
+
+def _parse_duty(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Duty:
+    p, L = ctx.problems, ctx.locate
+    duty = Duty(unit=unit_id, year=year, loc=loc)
+    if "filings" not in top:
+        p.error(L(()), "执勤排班表缺少报备（filings）。", "写 filings: 并按两个月一期列出报备的排班表。",
+                code="annex-missing")
+    seen: dict[str, Loc] = {}
+    for fi, f in enumerate(ctx.seq(top.get("filings"), ("filings",), "报备")):
+        fp = ("filings", fi)
+        fm = ctx.mapping(f, fp, "filing", "报备")
+        if fm is None:
+            continue
+        period = V.check_period(fm.get("period"), L(fp + ("period",)), p, year)
+        if period and period in seen:
+            p.error(L(fp + ("period",)), f"报备期 {period} 出现了两次（另见 {seen[period]}）。",
+                    "同一报备期只写一次，把排班合并到一起。", code="annex-period-dup")
+            period = ""
+        if not period:
+            continue
+        seen[period] = L(fp)
+        y, a, b = V.filing_months(period)
+        filed = None
+        if "filed" not in fm:
+            p.error(L(fp), f"报备期 {period} 缺少报备日期（filed）。",
+                    "写 filed: 报备到派出所的日期（如 2017-02-20）；没有报备的写 filed: null。",
+                    code="annex-missing")
+        elif fm["filed"] is not None:
+            filed = V.check_date(fm["filed"], L(fp + ("filed",)), p, "报备日期")
+            deadline = filing_deadline(period)
+            last = date(y, b, calendar.monthrange(y, b)[1])
+            if filed and not (deadline - timedelta(days=92) <= filed <= last):
+                p.error(L(fp + ("filed",)),
+                        f"报备日期 {filed.isoformat()} 不合理：{period} 的排班表应于 "
+                        f"{deadline.isoformat()} 前报备，排班期到 {last.isoformat()} 结束。",
+                        "请核对日期（报备日期在截止日前三个月内到排班期结束之间）；没有报备的写 filed: null。",
+                        code="annex-filed-date")
+                filed = None
+        filing = Filing(period=period, filed=filed, loc=L(fp))
+        if "station" in fm:
+            filing.station = ctx.text(fm, "station", fp, "报备派出所", required=False)
+        for ri, r in enumerate(ctx.seq(fm.get("rows"), fp + ("rows",), "排班")):
+            rp = fp + ("rows", ri)
+            rm = ctx.mapping(r, rp, "row", "排班")
+            if rm is None:
+                continue
+            d = V.check_date(rm.get("date"), L(rp + ("date",)), p, "巡逻日期")
+            if rm.get("date") in (None, ""):
+                p.error(L(rp), "缺少巡逻日期（date）。", "写 date: 2017-03-05。", code="annex-missing")
+            if d and (d.year != y or d.month not in (a, b)):
+                p.error(L(rp + ("date",)), f"巡逻日期 {d.isoformat()} 不在报备期 {period} 内。",
+                        f"把这一行移到 {d.year}-{(d.month + 1) // 2 * 2 - 1:02d}/"
+                        f"{(d.month + 1) // 2 * 2:02d} 的报备中，或核对日期。",
+                        code="annex-date-period")
+                d = None
+            if rm.get("time") in (None, ""):
+                p.error(L(rp), "缺少巡逻时段（time）。", "写 time: \"13:00-18:00\"。", code="annex-missing")
+                slot = ""
+            else:
+                slot = V.check_slot(rm.get("time"), L(rp + ("time",)), p)
+            members = _names(rm.get("members"))
+            if not members:
+                p.error(L(rp + ("members",)) if "members" in rm else L(rp), "没有巡逻人员（members）。",
+                        "写 members: [王某, 李某]。", code="annex-missing")
+            phone = V.check_phone(rm.get("phone"), L(rp + ("phone",)), p)
+            area = ctx.text(rm, "area", rp, "巡逻区域", required=False)
+            if d and slot and members:
+                filing.rows.append(DutyRow(date=d, time=slot, members=members, phone=phone,
+                                           area=area, loc=L(rp)))
+        duty.filings.append(filing)
+    duty.filings.sort(key=lambda f: f.period)
+    return duty
+
+
+def _names(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        items = [str(v).strip() for v in value if v is not None]
+    else:
+        import re
+        items = re.split(r"[、,，;；\s]+", str(value))
+    return tuple(i for i in items if i)
+
+
+def _parse_funds(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Funds:
+    p, L = ctx.problems, ctx.locate
+    funds = Funds(unit=unit_id, year=year, loc=loc)
+    if "requests" not in top:
+        p.error(L(()), "用款审批表缺少用款申请（requests）。", "写 requests: 并列出每一笔用款申请。",
+                code="annex-missing")
+    for qi, q in enumerate(ctx.seq(top.get("requests"), ("requests",), "用款申请")):
+        qp = ("requests", qi)
+        qm = ctx.mapping(q, qp, "request", "用款申请")
+        if qm is None:
+            continue
+        ok = True
+        d = V.check_date(qm.get("date"), L(qp + ("date",)), p, "申请日期", year)
+        if qm.get("date") in (None, ""):
+            p.error(L(qp), "缺少申请日期（date）。", "写 date: 2017-03-02。", code="annex-missing")
+        requested = V.check_amount(qm.get("requested"), L(qp + ("requested",)), p, "申请金额")
+        if qm.get("requested") in (None, ""):
+            p.error(L(qp), "缺少申请金额（requested）。", "写 requested: 金额（元），如 6007.14。",
+                    code="annex-missing")
+        approved = V.check_amount(qm.get("approved"), L(qp + ("approved",)), p, "批准金额",
+                                  allow_zero=True)
+        if requested is not None and approved is not None and approved > requested:
+            p.error(L(qp + ("approved",)), f"批准金额 {approved} 元大于申请金额 {requested} 元。",
+                    "批准金额不能超过申请金额：核对两个金额，或按实际批准的金额重新申请。",
+                    code="annex-approved-gt-requested")
+            ok = False
+        approver = ctx.text(qm, "approver", qp, "批准人", required=False)
+        if approved is not None and not approver:
+            p.error(L(qp), "已填批准金额，但没有批准人（approver）。", "填写 approver: 批准人姓名。",
+                    code="annex-missing")
+        req = FundRequest(
+            date=d, department=ctx.text(qm, "department", qp, "申请部门"),
+            applicant=ctx.text(qm, "applicant", qp, "申请人"),
+            purpose=ctx.text(qm, "purpose", qp, "用款事由"),
+            requested=requested, approved=approved, approver=approver,
+            remarks=ctx.text(qm, "remarks", qp, "备注", required=False), loc=L(qp))
+        if ok and d is not None and requested is not None:
+            funds.requests.append(req)
+    return funds
+
+
+# ---------------------------------------------------------------- the folder
+
+def load_annex(root: str | Path, config: Config) -> tuple[dict[str, UnitAnnex], Problems]:
+    """Every unit's annex data under assessments/annex/, and the problems found.
+
+    Unknown unit folders and unknown files are reported; a unit without a
+    folder simply has no annex data (derived scores then don't apply).
+    """
+    root = Path(root).resolve()
+    problems = Problems()
+    out: dict[str, UnitAnnex] = {}
+    base = root / ANNEX_DIR
+    if not base.is_dir():
+        return out, problems
+    known = {u.id for u in config.units}
+    for folder in sorted(base.iterdir()):
+        rel_folder = (ANNEX_DIR / folder.name).as_posix()
+        if not folder.is_dir():
+            if folder.name.startswith("."):
+                continue
+            problems.warning(Loc(rel_folder), "附件数据目录中有一个不认识的文件。",
+                             "附件数据放在 assessments/annex/<单位编号>/roster.yml|duty.yml|funds.yml。",
+                             code="annex-stray-file")
+            continue
+        uid = folder.name
+        if uid not in known:
+            close = difflib.get_close_matches(uid, sorted(known), n=1)
+            problems.error(Loc(rel_folder), f"单位编号「{uid}」不在 booklet.yml 的 units 中。",
+                           (f"是不是 {close[0]}？请把文件夹改名。" if close else
+                            "把文件夹改名为 booklet.yml 中已有的单位编号（如 "
+                            + "、".join(sorted(known)[:5]) + "），或在 units 中加上这个单位。"),
+                           code="annex-unknown-unit")
+            continue
+        ua = UnitAnnex(unit=uid)
+        for f in sorted(folder.iterdir()):
+            if f.name.startswith(".") or f.name in FORM_FILES.values():
+                continue
+            stem = f.stem.lower()
+            hint = next((FORM_FILES[k] for k in FORMS if stem == k), None)
+            problems.warning(Loc(f"{rel_folder}/{f.name}"), "booklet 不读取这个文件。",
+                             f"改名为 {hint}。" if hint else
+                             "附件数据只认 roster.yml（附件2）、duty.yml（附件3）、funds.yml（附件4）。",
+                             code="annex-stray-file")
+        for form in FORMS:
+            path = folder / FORM_FILES[form]
+            if not path.is_file():
+                continue
+            rel = f"{rel_folder}/{FORM_FILES[form]}"
+            data, locate = read_annex_yaml(path, root, problems)
+            if locate is None:
+                continue
+            obj = parse_form(form, data, locate, problems, unit_id=uid, year=config.year, file=rel)
+            setattr(ua, form, obj)
+        if ua.duty is not None:
+            V.check_duty_against_roster(ua.duty, ua.roster, problems)
+        if not ua.empty:
+            out[uid] = ua
+    return out, problems
+
+
+def annex_file(form: str, unit_id: str) -> Path:
+    """assessments/annex/<unit>/<form>.yml, relative to the project root."""
+    return ANNEX_DIR / unit_id / FORM_FILES[form]
+
+
+__all__ = ["load_annex", "parse_form", "read_annex_yaml", "locator", "annex_file", "SCHEMA_LINE"]
