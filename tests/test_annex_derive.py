@@ -103,7 +103,9 @@ def test_item2_base_only(tmp_path, rubric):
         ("专职队", "专职化队伍", 5), ("一队", "社会化队伍", 10), ("二队", "社会化队伍", 10),
         ("三队", "社会化队伍", 15)])})
     (findings, vetoes), result = score(proj, rubric, "a", "2017-Q2")
-    assert [f.rule for f in findings] == ["base-teams"] and not vetoes
+    # base-teams earns 7; extra-team is decided by the roster as 0 (no extension)
+    assert [(f.rule, f.count) for f in findings] == [("base-teams", None), ("extra-team", 0)]
+    assert not vetoes
     assert result.item("2").score == Decimal(7)
 
 
@@ -117,7 +119,9 @@ def test_veto_1_when_the_base_teams_are_missing(tmp_path, rubric):
     assert [v.condition for v in vetoes] == ["1"]
     reason = vetoes[0].reason
     assert "根据附件2花名册" in reason and "仅2人" in reason and "仅9人" in reason
-    assert [f.rule for f in findings] == ["extra-team"]
+    # base-teams is decided as not met (count 0, explained), extra-team earns 2
+    assert [(f.rule, f.count) for f in findings] == [("base-teams", 0), ("extra-team", 1)]
+    assert "不得基本分" in findings[0].reason
     assert result.item("2").score == Decimal(2)
     assert result.vetoed and result.vetoes[0].id == "1" and result.vetoes[0].derived
 
@@ -246,3 +250,29 @@ def test_a_duty_file_of_another_year_is_not_read_as_all_missing(tmp_path, rubric
     # rather than six 漏报.
     proj = project(tmp_path, rubric, {"a/duty.yml": duty("a", FILINGS)})
     assert derive_findings(proj, rubric, "a", "2018-Q2", as_of=date(2019, 1, 1)) == ([], [])
+
+
+def test_annex_replaces_typed_findings_of_the_same_rule(tmp_path):
+    """A record that also types item 2 for a unit with a roster must not count
+    twice: the roster (附件2) decides, and every item-2 point is derived."""
+    import shutil
+    from booklet.annex.derive import derive_findings
+    from booklet.load import load_project
+    from booklet.scoring import score_project
+
+    repo = Path(__file__).resolve().parents[1]
+    root = tmp_path / "town"
+    shutil.copytree(repo, root, ignore=shutil.ignore_patterns(".venv", ".git", "site", "build", ".booklet-cache", "__pycache__"))
+    rec = root / "assessments/hutang-2017/2017-Q1/hutang-02.yml"
+    text = rec.read_text(encoding="utf-8")
+    text = text.replace("findings:\n", "findings:\n  - {item: 2, rule: base-teams, reason: 手工填写}\n"
+                        "  - {item: 2, rule: extra-team, count: 3, reason: 手工填写}\n", 1)
+    rec.write_text(text, encoding="utf-8")
+    project, problems = load_project(root)
+    assert not problems.errors, problems.report()
+    results = score_project(project, derive=derive_findings)
+    (r,) = [x for x in results if x.unit_id == "hutang-02" and x.period == "2017-Q1"]
+    item2 = r.item("2")
+    assert item2.adjustments and all(a.derived for a in item2.adjustments)
+    assert item2.score == 0          # its roster misses the base requirement (15(1))
+    assert not any(a.reason == "手工填写" for a in item2.adjustments)

@@ -293,6 +293,12 @@ def _derive_teams(roster: Roster, ar: AnnexRules, end: date,
             rule=ar.base_rule, item=ar.team_item,
             reason=f"{src}：{have}，已建立{requirement}，得基本分{fmt_points(ar.base_amount)}分。",
             evidence="附件2 社区群防群治队伍花名册", loc=_roster_loc(roster, tc.professional[0])))
+    elif ar.team_item and ar.base_rule:
+        # decided by the roster: nothing earned (replaces anything typed)
+        findings.append(Finding(
+            rule=ar.base_rule, item=ar.team_item, count=0,
+            reason=f"{src}：{have}，未达到{requirement}，不得基本分。",
+            evidence="附件2 社区群防群治队伍花名册", loc=_roster_loc(roster)))
     if ar.team_item and ar.extra_rule and tc.extra:
         listed = "、".join(f"{t.type}「{t.name}」{t.size}人" for t in tc.extra)
         reason = (f"{src}：扩建队伍{len(tc.extra)}支（{listed}），每支{fmt_points(ar.extra_amount)}分")
@@ -301,6 +307,11 @@ def _derive_teams(roster: Roster, ar: AnnexRules, end: date,
         findings.append(Finding(
             rule=ar.extra_rule, item=ar.team_item, count=len(tc.extra), reason=reason + "。",
             evidence="附件2 社区群防群治队伍花名册", loc=_roster_loc(roster, tc.extra[0])))
+    elif ar.team_item and ar.extra_rule:
+        findings.append(Finding(
+            rule=ar.extra_rule, item=ar.team_item, count=0,
+            reason=f"{src}：没有可计分的扩建队伍。", evidence="附件2 社区群防群治队伍花名册",
+            loc=_roster_loc(roster)))
     if ar.roster_veto and not tc.base_met:
         why = [f"不少于{PRO_MIN}人的专职化队伍{len(tc.professional)}支",
                f"不少于{SOCIAL_MIN}人的社会化队伍{len(tc.social)}支"]
@@ -317,6 +328,12 @@ def _derive_filings(duty: Duty, ar: AnnexRules, start: date, end: date, as_of: O
     statuses = filing_statuses(duty, start.year, as_of)
     src = f"根据附件3执勤排班表（{duty.loc.file}）计算"
     in_period = [s for s in statuses if start <= s.deadline <= end and s.missed]
+    due_here = [s for s in statuses if start <= s.deadline <= end]
+    if ar.filing_item and ar.late_rule and due_here and not in_period:
+        findings.append(Finding(
+            rule=ar.late_rule, item=ar.filing_item, count=0,
+            reason=f"{src}：" + "；".join(s.describe() for s in due_here) + "，均按时报备。",
+            evidence="附件3 群防群治队伍执勤排班表", loc=due_here[0].loc))
     if ar.filing_item and ar.late_rule and in_period:
         findings.append(Finding(
             rule=ar.late_rule, item=ar.filing_item, count=len(in_period),

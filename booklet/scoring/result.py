@@ -35,7 +35,7 @@ class Adjustment:
     @property
     def is_bonus(self) -> bool:
         return self.kind == "bonus" or (self.kind == "trend" and self.amount > 0
-                                        and self.note == "加分")
+                                        and self.note.startswith("加分"))
 
 
 @dataclass

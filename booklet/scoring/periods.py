@@ -1,0 +1,414 @@
+"""Periods: which periods a rubric's calendar asks for, which months fall in
+them, and the two rollups — monthly inspections into an assessment period
+(`calendar.rollup`) and assessment results into the year (`calendar.year_end`).
+
+Period ids: ``2017`` (year), ``2017-H1``, ``2017-Q1``, ``2017-03``.
+"""
+from __future__ import annotations
+
+import re
+from copy import copy
+from decimal import Decimal
+from functools import lru_cache
+from typing import Iterable, Optional, Sequence
+
+from ..model import Calendar, Finding, Record, Rubric
+from .fmt import fmt_signed, q2
+from .items import join_note
+from .result import Adjustment, ItemScore, Result, VetoHit
+
+PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")
+
+YEAR, HALF, QUARTER, MONTH = "year", "half_year", "quarter", "month"
+
+
+@lru_cache(maxsize=4096)
+def parse(period: str) -> tuple[int, str, int]:
+    """'2017-Q2' → (2017, 'quarter', 2); '2017' → (2017, 'year', 0)."""
+    m = PERIOD_RE.match(period)
+    if not m:
+        raise ValueError(f"无法识别的期间：{period!r}（应为 2017、2017-H1、2017-Q1 或 2017-03）")
+    year, part = int(m.group(1)), m.group(2)
+    if part is None:
+        return year, YEAR, 0
+    if part[0] == "Q":
+        return year, QUARTER, int(part[1])
+    if part[0] == "H":
+        return year, HALF, int(part[1])
+    return year, MONTH, int(part)
+
+
+def period_kind(period: str) -> str:
+    return parse(period)[1]
+
+
+def period_year(period: str) -> int:
+    return parse(period)[0]
+
+
+_ORDER = {YEAR: 3, HALF: 2, QUARTER: 1, MONTH: 0}
+
+
+@lru_cache(maxsize=4096)
+def sort_key(period: str) -> tuple:
+    """Chronological, the year after its parts: 2017-01 … 2017-Q1 … 2017."""
+    year, kind, n = parse(period)
+    if kind == YEAR:
+        return (year, 13, 9)
+    last_month = {MONTH: n, QUARTER: 3 * n, HALF: 6 * n}[kind]
+    return (year, last_month, _ORDER[kind])
+
+
+def months_of(period: str) -> list[str]:
+    """The months a period covers: 2017-Q1 → [2017-01, 2017-02, 2017-03]."""
+    year, kind, n = parse(period)
+    if kind == MONTH:
+        first, last = n, n
+    elif kind == QUARTER:
+        first, last = 3 * n - 2, 3 * n
+    elif kind == HALF:
+        first, last = 6 * n - 5, 6 * n
+    else:
+        first, last = 1, 12
+    return [f"{year}-{m:02d}" for m in range(first, last + 1)]
+
+
+def sub_periods(calendar: Calendar, year: int) -> list[str]:
+    """The assessment periods inside `year` (empty for an annual calendar)."""
+    a = calendar.assessment
+    if a == "quarterly":
+        return [f"{year}-Q{q}" for q in range(1, 5)]
+    if a == "half_year":
+        return [f"{year}-H1", f"{year}-H2"]
+    if a == "monthly":
+        return [f"{year}-{m:02d}" for m in range(1, 13)]
+    return []
+
+
+def calendar_periods(calendar: Calendar, year: int) -> list[str]:
+    """Periods scored by default: the assessment periods plus the year.
+
+    quarterly → 2017-Q1..Q4, 2017; half_year → 2017-H1, H2, 2017;
+    monthly → 2017-01..12, 2017; annual → 2017.
+    """
+    return sub_periods(calendar, year) + [str(year)]
+
+
+def is_rollup_year(calendar: Calendar, period: str) -> bool:
+    """True when the year's result is rolled up from assessment periods."""
+    return period_kind(period) == YEAR and calendar.assessment != "annual"
+
+
+def previous_period(period: str) -> Optional[str]:
+    """The previous period of the same kind: Q2 → Q1, 2017-03 → 2017-02, H2 → H1.
+
+    The first period of a year has no previous one (rubrics are per year), and
+    neither has the year itself.
+    """
+    year, kind, n = parse(period)
+    if kind == YEAR or n == 1:
+        return None
+    if kind == QUARTER:
+        return f"{year}-Q{n - 1}"
+    if kind == HALF:
+        return f"{year}-H{n - 1}"
+    return f"{year}-{n - 1:02d}"
+
+
+def rubric_year(rubric: Rubric, default: int) -> int:
+    return rubric.year or default
+
+
+# ------------------------------------------------------------ inspections
+
+ZERO = Decimal(0)
+
+_SEQ_RE = re.compile(r"\.(\d+)\.ya?ml$")
+
+
+def file_seq(path: str) -> int:
+    """The inspection's number in its month: <unit>.yml → 1, <unit>.03.yml → 3."""
+    m = _SEQ_RE.search(path)
+    return int(m.group(1)) if m else 1
+
+
+
+def inspection_findings(inspections: Sequence[Record], rollup: str
+                        ) -> tuple[list[Finding], Optional[int], list[str]]:
+    """Findings of monthly inspection records that enter an assessment period.
+
+    Returns (findings, average_over, files): each finding is a copy with
+    `origin` = the inspection's month. `rollup`:
+
+    - sum: every inspection's findings are added;
+    - last: only the last inspection's (latest month; among several in one
+      month the last file);
+    - average: every inspection's findings, each effect later divided by the
+      number of inspections (`average_over`).
+    """
+    if not inspections:
+        return [], None, []
+    ordered = sorted(inspections, key=lambda r: (sort_key(r.period), file_seq(r.loc.file),
+                                                 r.loc.file))
+    if rollup == "last":
+        ordered = ordered[-1:]
+    findings: list[Finding] = []
+    for rec in ordered:
+        for f in rec.findings:
+            if f.origin != rec.period:
+                f = copy(f)                       # a copy (the record's finding is kept)
+                f.origin = rec.period
+            findings.append(f)
+    n = len(ordered) if rollup == "average" and len(ordered) > 1 else None
+    return findings, n, [r.loc.file for r in ordered]
+
+
+# ------------------------------------------------------------ year end
+
+
+def short_period(period: str) -> str:
+    """第一季度 / 上半年 / 3月 / 2017年: a part's name inside its year."""
+    try:
+        year, kind, n = parse(period)
+    except ValueError:
+        return period
+    if kind == QUARTER:
+        return f"第{'一二三四'[n - 1]}季度"
+    if kind == HALF:
+        return f"{'上下'[n - 1]}半年"
+    if kind == MONTH:
+        return f"{n}月"
+    return f"{year}年"
+
+
+_HOW = {"sum": "各期合计", "average": "各期平均", "last": "取最后一期"}
+_SHORT: dict[str, str] = {}          # period → short name, memoised
+_SIGNED: dict[Decimal, str] = {}     # amount → "+2" / "-1.5", memoised (few distinct values)
+_PIECE: dict[tuple, str] = {}        # (period, amount) → "第一季度 -5"
+
+
+def _short(period: str) -> str:
+    t = _SHORT.get(period)
+    if t is None:
+        t = _SHORT[period] = short_period(period)
+    return t
+
+
+def _signed_text(v: Decimal) -> str:
+    t = _SIGNED.get(v)
+    if t is None:
+        t = fmt_signed(v)
+        if len(_SIGNED) < 50_000:
+            _SIGNED[v] = t
+    return t
+
+
+def _aggregate(adj_lists: list[tuple[str, list[Adjustment]]], n: int, how: str,
+               last_period: str, target: Optional[Decimal] = None) -> list[Adjustment]:
+    """One Adjustment per rule (a trend's bonus part apart) from the parts'
+    adjustments: amount = sum / average over the n parts / the last part's
+    amount of that rule's per-part totals (raw_amount = amount: caps were
+    applied in the parts). `reason` lists the parts, e.g.
+    "各期平均：第一季度 -5、第三季度 -10"; `count` adds up; `value` is the mean.
+    `target`: what the amounts must add up to (the item's score minus its
+    start); a difference left by rounding each average to 0.01 goes to the
+    last adjustment, with a note."""
+    acc: dict[tuple, list] = {}
+    for period, adjs in adj_lists:
+        for a in adjs:
+            key = a.rule_id if a.note != "加分" else (a.rule_id, "加分")
+            e = acc.get(key)
+            if e is None:
+                # [last adjustment, [period, amount, period, amount, …], count, values, derived]
+                acc[key] = [a, [period, a.amount], a.count,
+                            [a.value] if a.value is not None else None, a.derived]
+                continue
+            per = e[1]
+            if per[-2] == period:
+                per[-1] += a.amount
+            else:
+                per.append(period)
+                per.append(a.amount)
+            if a.count is not None:
+                e[2] = (e[2] or 0) + a.count
+            if a.value is not None:
+                if e[3] is None:
+                    e[3] = [a.value]
+                else:
+                    e[3].append(a.value)
+            e[4] = e[4] and a.derived
+            e[0] = a
+    out: list[Adjustment] = []
+    prefix = f"{_HOW.get(how, how)}："
+    for a, per, count, values, derived in acc.values():
+        if how == "last":
+            if per[-2] != last_period:
+                continue
+            amount = per[-1]
+        else:
+            amount = per[1]
+            for j in range(3, len(per), 2):
+                amount += per[j]
+            if how == "average" and n > 1:
+                amount = q2(amount / n)
+        pieces = []
+        for j in range(0, len(per), 2):
+            key = (per[j], per[j + 1])
+            t = _PIECE.get(key)
+            if t is None:
+                t = f"{_short(per[j])} {_signed_text(per[j + 1])}"
+                if len(_PIECE) < 50_000:
+                    _PIECE[key] = t
+            pieces.append(t)
+        out.append(Adjustment(
+            kind=a.kind, rule_id=a.rule_id, rule_text=a.rule_text, amount=amount,
+            raw_amount=amount, reason=prefix + "、".join(pieces), count=count,
+            value=(None if values is None else values[0] if len(values) == 1
+                   else q2(sum(values, ZERO) / len(values))),
+            baseline=None, date=a.date, origin=None,
+            note="加分" if a.note == "加分" else "", source=a.source, derived=derived))
+    if target is not None and out:
+        residual = target - sum((a.amount for a in out), ZERO)
+        if residual:
+            last = out[-1]
+            last.amount += residual
+            last.raw_amount = last.amount
+            last.note = join_note(last.note, f"含各期平均四舍五入的尾差{fmt_signed(residual)}分")
+    return out
+
+
+class YearItemScore(ItemScore):
+    """ItemScore of a year rollup whose per-rule adjustments are built on first
+    use (most consumers of a year result read only its numbers). It is an
+    ItemScore in every respect: `adjustments` reads, assigns, compares,
+    copies and pickles like the field it is."""
+
+    @property
+    def adjustments(self) -> list[Adjustment]:
+        d = self.__dict__
+        adjs = d.get("_adjustments")
+        if adjs is None:
+            args = d.pop("_pending", None)
+            adjs = d["_adjustments"] = _aggregate(*args) if args else []
+        return adjs
+
+    @adjustments.setter
+    def adjustments(self, value: list[Adjustment]) -> None:
+        self.__dict__.pop("_pending", None)
+        self.__dict__["_adjustments"] = value
+
+
+def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
+                extra_vetoes: Sequence[VetoHit] = (),
+                extra_files: Sequence[str] = ()) -> Result:
+    """The year's Result from the assessment-period Results of one unit.
+
+    `how` is calendar.year_end: average | sum | last. The year's total and each
+    item's score, 扣分, 加分 and self score are the average (rounded to 0.01) /
+    sum / last of the parts that exist — a missing quarter is left out, not
+    counted as 0.
+
+    Adjustments of the year are per rule, not per finding (built when first
+    read, see YearItemScore): one Adjustment for
+    each rule that acted in the parts (a trend's bonus part apart), whose amount
+    is the average / sum / last of that rule's per-part totals, whose `reason`
+    lists the parts ("各期平均：第一季度 -5、第三季度 -10"), `count` the
+    occurrences of all parts, `value` the mean measured value, `origin` None
+    and `source` the last part's line. So a year sheet adds up like a
+    quarter's (for average up to the rounding of each amount to 0.01), and
+    the findings themselves are listed once, under their own period. Vetoes
+    are the union of the parts' vetoes and `extra_vetoes`; record_files
+    lists every file of every part.
+    """
+    parts = sorted(parts, key=lambda r: sort_key(r.period))
+    first = parts[0]
+    n = len(parts)
+    last_period = parts[-1].period
+
+    def comb(total: Decimal, last: Decimal) -> Decimal:
+        if how == "sum":
+            return total
+        if how == "last":
+            return last
+        return q2(total / n)
+
+    items: list[ItemScore] = []
+    item_lists = [(p.period, p.items) for p in parts]
+    basis = {it.id: it.basis for it in rubric.items}
+    for i, it0 in enumerate(first.items):
+        score = deducted = added = ZERO
+        self_sum, self_n, self_last = ZERO, 0, None
+        adj_lists = []
+        for period, il in item_lists:
+            s = il[i]
+            score += s.score
+            deducted += s.deducted
+            added += s.added
+            if s.self_score is not None:
+                self_sum += s.self_score
+                self_n += 1
+                self_last = s.self_score
+            if s.adjustments:
+                adj_lists.append((period, s.adjustments))
+        s = item_lists[-1][1][i]
+        score = comb(score, s.score)
+        if self_n:
+            self_score = (self_sum if how == "sum" else self_last if how == "last"
+                          else q2(self_sum / self_n))
+        else:
+            self_score = None
+        y = YearItemScore(it0.item_id, it0.number, it0.points, score,
+                          comb(deducted, s.deducted), comb(added, s.added), [],
+                          self_score, s.self_note,
+                          self_score is not None and self_score != score)
+        if adj_lists:
+            y.__dict__["_adjustments"] = None               # built on first use
+            target = None
+            if how == "average":
+                start = (it0.points if it0.points is not None
+                         and basis.get(it0.item_id) != "earned" else ZERO)
+                target = score - start
+            y.__dict__["_pending"] = (adj_lists, n, how, last_period, target)
+        items.append(y)
+    rubric_adjs = _aggregate([(p.period, p.rubric_adjustments) for p in parts
+                              if p.rubric_adjustments], n, how, last_period)
+
+    vetoes: list[VetoHit] = []
+    seen: set[str] = set()
+    for v in [h for p in parts for h in p.vetoes] + list(extra_vetoes):
+        if v.id not in seen:
+            seen.add(v.id)
+            vetoes.append(v)
+
+    files: list[str] = []
+    for f in [f for p in parts for f in p.record_files] + list(extra_files):
+        if f not in files:
+            files.append(f)
+
+    return Result(
+        rubric_id=rubric.id, period=year, unit_id=first.unit_id,
+        unit_name=first.unit_name,
+        total=comb(sum((p.total for p in parts), ZERO), parts[-1].total),
+        items=items,
+        rubric_adjustments=rubric_adjs,
+        self_total=_combine_opt([p.self_total for p in parts], how),
+        deducted_total=comb(sum((p.deducted_total for p in parts), ZERO),
+                            parts[-1].deducted_total),
+        base=first.base,
+        vetoed=bool(vetoes),
+        vetoes=vetoes,
+        assessors=tuple(dict.fromkeys(a for p in parts for a in p.assessors)),
+        date=parts[-1].date,
+        record_files=tuple(files),
+    )
+
+
+def _combine_opt(values: list[Optional[Decimal]], how: str) -> Optional[Decimal]:
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    if how == "sum":
+        return sum(present, ZERO)
+    if how == "last":
+        return present[-1]
+    return q2(sum(present, ZERO) / len(present))
