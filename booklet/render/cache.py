@@ -1,0 +1,97 @@
+"""Rendered PDFs kept across builds, keyed by everything that decides their bytes.
+
+key = sha256(code version, WeasyPrint version, PDF variant, font files'
+identities, stylesheet text, rendered HTML). The HTML already contains every
+datum printed (scores, texts, the content hash of each photo in its file
+name), so an unchanged key means an unchanged PDF: the cached file is copied
+into the staging folder instead of rendering again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Iterable, Optional
+
+# Bump when the writer changes in a way that changes PDF bytes for the same HTML.
+CODE_VERSION = "booklet-pdf-1"
+PRUNE_AFTER_S = 14 * 24 * 3600
+
+
+def render_key(html: str, css: str, fonts: Iterable[str], engine: str,
+               variant: Optional[str]) -> str:
+    h = hashlib.sha256()
+    for part in (CODE_VERSION, engine, variant or "-", "\n".join(fonts), css, html):
+        data = part.encode("utf-8")
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class PdfCache:
+    def __init__(self, cache_dir: Path):
+        self.dir = Path(cache_dir) / "pdf"
+
+    def path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.pdf"
+
+    def meta_path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Optional[Path]:
+        p = self.path(key)
+        if p.is_file() and self.meta_path(key).is_file():
+            return p
+        return None
+
+    def pages(self, key: str) -> int:
+        try:
+            return int(json.loads(self.meta_path(key).read_text())["pages"])
+        except (OSError, ValueError, KeyError):
+            return 0
+
+    def put(self, key: str, pdf: bytes, pages: int) -> Path:
+        p = self.path(key)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pdf)
+        os.replace(tmp, p)
+        meta = self.meta_path(key)
+        tmp = meta.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"pages": pages}))
+        os.replace(tmp, meta)
+        return p
+
+    def copy_to(self, key: str, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.path(key), target)
+
+    def touch(self, keys: Iterable[str]) -> None:
+        """Mark entries as used (their mtime is their last use)."""
+        now = time.time()
+        for k in keys:
+            try:
+                os.utime(self.path(k), (now, now))
+            except OSError:
+                pass
+
+    def prune(self, keep: set[str], older_than_s: float = PRUNE_AFTER_S) -> int:
+        """Delete entries not used by this build and unused for a while."""
+        if not self.dir.is_dir():
+            return 0
+        cutoff = time.time() - older_than_s
+        removed = 0
+        for p in self.dir.glob("*/*.pdf"):
+            if p.stem in keep:
+                continue
+            try:
+                if p.stat().st_mtime < cutoff:
+                    p.unlink()
+                    p.with_suffix(".json").unlink(missing_ok=True)
+                    removed += 1
+            except OSError:
+                pass
+        return removed

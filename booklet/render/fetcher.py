@@ -1,0 +1,159 @@
+"""The only way a print document may read a file.
+
+A WeasyPrint document can otherwise read any file:// URL (even /etc/passwd or
+/dev/urandom) and any network URL. `SafeFetcher` serves files inside the
+allowed roots only (the project, the packaged theme, the build's own output
+folders) after resolving `..` and symlinks, and refuses everything else,
+including every http(s) URL. A refusal stops the rendering with a
+BookletError naming the record (file:line) that asked for the resource.
+
+Photos are also checked before any rendering starts (`resolve_photo`), so a
+bad path in a record is reported with its line even if a template never
+shows it.
+"""
+from __future__ import annotations
+
+import mimetypes
+import re
+from pathlib import Path
+from typing import Iterable, Mapping, Optional
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from ..errors import BookletError
+from ..model import Loc
+
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9.+-]*):")
+
+def _inside(path: Path, roots: Iterable[Path]) -> bool:
+    return any(path == r or path.is_relative_to(r) for r in roots)
+
+
+def file_url_path(url: str) -> Path:
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise ValueError(f"远程文件 URL：{url}")
+    return Path(url2pathname(unquote(parts.path)))
+
+
+class UrlGuard:
+    """Decides which URLs a document may read (no WeasyPrint needed)."""
+
+    def __init__(self, roots: Iterable[Path | str], origin: Optional[Loc] = None,
+                 origins: Optional[Mapping[str, Loc]] = None):
+        self.roots = [Path(r).resolve() for r in roots]
+        self.origin = origin or Loc("<模板>")
+        self.origins = dict(origins or {})
+
+    # -- the check, usable without WeasyPrint
+    def check(self, url: str) -> Path | None:
+        """The resolved file for `url`, or None for a data: URL; BookletError if refused."""
+        loc = self.origins.get(url, self.origin)
+        m = _SCHEME_RE.match(url)
+        scheme = m.group(1).lower() if m else ""
+        if scheme == "data":
+            return None
+        if scheme != "file":
+            raise BookletError(
+                f"拒绝读取 {url}：PDF 只能使用项目文件夹中的文件，不能访问网络或其他协议（{scheme or '无协议'}）。",
+                loc=loc, fix="把图片放到项目的 assessments/ 文件夹下，并写相对于项目的路径。")
+        try:
+            raw = file_url_path(url)
+        except ValueError as e:
+            raise BookletError(f"拒绝读取 {url}：{e}", loc=loc) from None
+        try:
+            real = raw.resolve(strict=True)
+        except (OSError, RuntimeError):
+            if not _inside(Path(*raw.parts), self.roots) or ".." in raw.parts:
+                raise BookletError(f"拒绝读取 {url}：该文件在项目文件夹之外。", loc=loc,
+                                   fix="只能引用项目文件夹内的文件。") from None
+            raise BookletError(f"找不到文件 {raw}。", loc=loc,
+                               fix="检查文件名和路径是否写对。") from None
+        if not _inside(real, self.roots):
+            raise BookletError(
+                f"拒绝读取 {url}：该文件（或其符号链接指向的 {real}）在项目文件夹之外。",
+                loc=loc, fix="只能引用项目文件夹内的文件，不能用 .. 或符号链接指向外面。")
+        if not real.is_file():
+            raise BookletError(f"拒绝读取 {url}：不是普通文件。", loc=loc)
+        return real
+
+
+_FETCHER_CLASS = None
+
+
+def SafeFetcher(roots: Iterable[Path | str], origin: Optional[Loc] = None,
+                origins: Optional[Mapping[str, Loc]] = None):
+    """A WeasyPrint URL fetcher (a `weasyprint.urls.URLFetcher`) that serves
+    files inside `roots` and data: URLs, and raises BookletError otherwise.
+
+    Built lazily so that importing this module does not import WeasyPrint.
+    """
+    global _FETCHER_CLASS
+    if _FETCHER_CLASS is None:
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+        class _SafeFetcher(URLFetcher, UrlGuard):
+            def __init__(self, roots, origin=None, origins=None):
+                # fail_on_errors: a refusal must stop the rendering, not turn
+                # into a logged warning and a silently missing image.
+                URLFetcher.__init__(self, fail_on_errors=True,
+                                    allowed_protocols=("file", "data"))
+                UrlGuard.__init__(self, roots, origin, origins)
+
+            def fetch(self, url, headers=None):
+                real = self.check(url)
+                if real is None:   # data: URL
+                    return URLFetcher.fetch(self, url, headers)
+                mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body=real.read_bytes(),
+                                          headers={"Content-Type": mime})
+
+            def __call__(self, url):
+                return self.fetch(url)
+
+        _FETCHER_CLASS = _SafeFetcher
+    return _FETCHER_CLASS(roots, origin, origins)
+
+
+def unwrap_fetch_error(exc: BaseException) -> BaseException:
+    """WeasyPrint wraps a fetcher's exception in FatalURLFetchingError; give
+    back our BookletError if that is what stopped the rendering."""
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, BookletError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return exc
+
+
+def resolve_photo(root: Path, photo: str, loc: Loc) -> Path:
+    """The file of a Finding's photo (relative to the project root, or to its
+    assessments/ folder), checked to lie inside the project. BookletError
+    naming the record line otherwise."""
+    root = Path(root).resolve()
+    if not photo or _SCHEME_RE.match(photo) or photo.startswith(("/", "\\")) or "\\" in photo:
+        raise BookletError(
+            f"照片路径 {photo!r} 无效：只能写项目文件夹内的相对路径（如 photos/2017-03-12.jpg），"
+            "不能写网址、绝对路径或其他协议。", loc=loc,
+            fix="把照片放到 assessments/photos/ 下，写相对路径。")
+    rel = Path(photo)
+    if ".." in rel.parts:
+        raise BookletError(f"照片路径 {photo!r} 指向项目文件夹之外（含 ..）。", loc=loc,
+                           fix="把照片放到 assessments/photos/ 下，写相对路径，不要用 ..。")
+    if rel.suffix.lower() not in PHOTO_SUFFIXES:
+        raise BookletError(f"照片 {photo!r} 不是支持的图片格式（{'、'.join(PHOTO_SUFFIXES)}）。",
+                           loc=loc)
+    for base in (root / "assessments", root):
+        cand = base / rel
+        if cand.exists() or cand.is_symlink():
+            real = cand.resolve()
+            if not _inside(real, [root]):
+                raise BookletError(
+                    f"照片 {photo!r} 是指向项目文件夹之外（{real}）的符号链接，拒绝读取。",
+                    loc=loc, fix="把照片文件本身复制到 assessments/photos/ 下。")
+            if not real.is_file():
+                raise BookletError(f"照片 {photo!r} 不是文件。", loc=loc)
+            return real
+    raise BookletError(f"找不到照片 {photo!r}（在 assessments/ 和项目根目录下都没有）。", loc=loc,
+                       fix="检查文件名，照片应放在 assessments/ 下。")

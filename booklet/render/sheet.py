@@ -1,0 +1,521 @@
+"""The score sheet as rows and cells, ready for a template to print.
+
+A `Sheet` turns a Rubric (and, for a filled sheet, a Result) into the table
+of the seed: the rubric's columns in their order and widths, one row per
+item, the section label in a merged (rowspan) column, rubric-wide bonus and
+deduction rows, the 合计 row, the 一票否决 row and the signature line.
+
+Merged cells and page breaks: WeasyPrint does not repeat a rowspan cell on the
+next page, so a long section would lose its label. Rows carry `data-row`
+(and `data-cont` when a merged cell from above covers them); the PDF writer
+lays the document out, finds the rows that start a page while inside a merged
+run, and renders again with those rows in `breaks`: `Sheet.rows(breaks)`
+then starts a new merged cell (with the label repeated) at each of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from decimal import Decimal
+from typing import Iterable, Optional
+
+from markupsafe import Markup, escape
+
+from ..model import Column, Item, Rubric, Section
+from ..scoring.result import Adjustment, ItemScore, Result
+from ..textfmt import fmt_date, fmt_points, mask_phone
+from .env import md_inline
+
+# text area of A4 with GB/T 9704 margins, in mm
+TEXT_WIDTH = {"portrait": Decimal(156), "landscape": Decimal(225)}
+STACK_MAX_WIDTH = Decimal(12)      # narrower section columns stack their label
+VALUE_KEYS = ("points", "deducted", "added", "score", "self_score", "self_note")
+SCORE_KEYS = ("deducted", "added", "score", "self_score")
+NUMERIC_KEYS = ("points", "deducted", "added", "score", "self_score")
+DEFAULT_WIDTH = Decimal(14)
+# a row estimated taller than this may break inside (text area: 225 / 156 mm high)
+TALL_ROW_MM = {"portrait": Decimal(160), "landscape": Decimal(110)}
+LINE_MM = Decimal("5.4")           # 五号 10.5pt × line-height 1.45
+EM_MM = Decimal("3.7")             # one CJK character at 10.5pt
+PAD_MM = Decimal("2.4")
+
+
+@dataclass
+class PCol:
+    key: str
+    header: str
+    width: Decimal                 # mm after fitting to the text area
+    pct: str                       # width as a CSS percentage
+    stacked: bool = False          # section label one character per line
+    header_span: int = 1           # 0: merged into the previous header cell
+
+    @property
+    def css(self) -> str:
+        return f"col-{self.key.replace('_', '-')}"
+
+
+@dataclass
+class PCell:
+    html: Markup
+    cls: str = ""
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass
+class _Run:
+    """A merged cell over rows [start, end) of the item rows."""
+    col: int
+    start: int
+    end: int
+    cell: PCell
+
+
+@dataclass
+class PRow:
+    key: str                       # unique in the document (data-row)
+    cells: list[PCell]
+    cls: str = "item"
+    cont: bool = False             # a merged cell from above covers this row
+    split: bool = False            # a merged cell restarts here because of a break
+
+
+@dataclass
+class SignatureField:
+    label: str
+    value: str = ""
+    kind: str = ""                 # unit | date | assessors | leader | other
+
+
+def _is_blank_date_label(label: str) -> bool:
+    return "时间" in label or "日期" in label
+
+
+@dataclass
+class Sheet:
+    rubric: Rubric
+    result: Optional[Result] = None
+    table_id: str = "t"
+    public: bool = True            # mask phone numbers in printed reasons
+    unit_name: str = ""
+    leader: str = ""
+    signatures: object = None      # model.Signatures of the assessment record
+    columns: list[PCol] = field(default_factory=list)
+    _item_rows: list[list[Optional[PCell]]] = field(default_factory=list)
+    _tall: list[bool] = field(default_factory=list)
+    _runs: list[_Run] = field(default_factory=list)
+
+    # ------------------------------------------------------------ building
+    @classmethod
+    def build(cls, rubric: Rubric, result: Optional[Result] = None, *, table_id: str = "t",
+              public: bool = True, unit_name: str = "", leader: str = "",
+              signatures=None) -> "Sheet":
+        sheet = cls(rubric, result, table_id, public, unit_name or
+                    (result.unit_name if result else ""), leader or "", signatures)
+        sheet.columns = fit_columns(rubric)
+        sheet._build_item_rows()
+        sheet._estimate_tall()
+        return sheet
+
+    @property
+    def filled(self) -> bool:
+        return self.result is not None
+
+    @property
+    def orientation(self) -> str:
+        return "landscape" if self.rubric.orientation == "landscape" else "portrait"
+
+    @property
+    def total_label(self) -> str:
+        return getattr(self.rubric, "total_label", None) or "合计"
+
+    def _text(self, text: str) -> str:
+        return mask_phone(text) if self.public else text
+
+    def _item_cell(self, col: PCol, item: Item, score: Optional[ItemScore]) -> PCell:
+        k = col.key
+        if k == "number":
+            return PCell(escape(item.number), "c-number")
+        if k == "title":
+            return PCell(md_inline(item.title), "c-title")
+        if k == "requirement":
+            return PCell(md_inline(item.requirement), "c-text")
+        if k == "standard":
+            return PCell(md_inline(item.standard), "c-text")
+        if k == "points":
+            return PCell(escape(f"{fmt_points(item.points)}分" if item.points is not None else ""),
+                         "c-num")
+        if k in ("deducted", "added"):
+            v = getattr(score, k) if score else None
+            return PCell(escape(fmt_points(v) if v else ""), "c-num c-score")
+        if k == "score":
+            return PCell(escape(fmt_points(score.score) if score else ""), "c-num c-score")
+        if k == "self_score":
+            return PCell(escape(fmt_points(score.self_score) if score else ""), "c-num c-score")
+        if k == "self_note":
+            return PCell(md_inline(self._text(score.self_note)) if score else Markup(""),
+                         "c-text c-score")
+        if k == "reasons":
+            return PCell(self._reasons(score), "c-text c-score")
+        return PCell(md_inline(item.fields.get(k, "")), "c-text")
+
+    def _reasons(self, score: Optional[ItemScore]) -> Markup:
+        if not score:
+            return Markup("")
+        parts = [escape(f"{fmt_signed_pts(a.amount)} {self._text(a.reason or a.rule_text)}")
+                 for a in score.adjustments if a.amount]
+        return Markup("<br>").join(parts)
+
+    def _section_cell(self, sec: Section, col: PCol) -> PCell:
+        label = sec.print_label
+        if "\n" in label:
+            html = Markup("<br>").join(escape(p) for p in label.split("\n"))
+        elif col.stacked:
+            html = stack_label(label)
+        else:
+            html = escape(label)
+        return PCell(html, "c-section stacked" if col.stacked else "c-section")
+
+    def _build_item_rows(self) -> None:
+        cols = self.columns
+        keys = [c.key for c in cols]
+        rows: list[list[Optional[PCell]]] = []
+        runs: list[_Run] = []
+        for sec in self.rubric.sections:
+            first = len(rows)
+            # 002: a matter without sub-matters spans the sub-matter column
+            span_title = ("section" in keys and "title" in keys
+                          and keys.index("title") == keys.index("section") + 1
+                          and sec.items and all(not it.title for it in sec.items))
+            for it in sec.items:
+                score = self.result.item(it.id) if self.result else None
+                row: list[Optional[PCell]] = []
+                for ci, col in enumerate(cols):
+                    if col.key == "section":
+                        row.append(None)          # filled by the run
+                    elif col.key == "title" and span_title:
+                        row.append(None)
+                    else:
+                        row.append(self._item_cell(col, it, score))
+                rows.append(row)
+            last = len(rows)
+            if last == first:
+                continue
+            if "section" in keys:
+                ci = keys.index("section")
+                cell = self._section_cell(sec, cols[ci])
+                if span_title:
+                    cell.colspan = 2
+                runs.append(_Run(ci, first, last, cell))
+            # 序号 printed once per run of equal numbers in a section (002)
+            if "number" in keys:
+                ci = keys.index("number")
+                start = first
+                for r in range(first + 1, last + 1):
+                    if r == last or rows[r][ci].html != rows[start][ci].html:
+                        if r - start > 1:
+                            runs.append(_Run(ci, start, r, rows[start][ci]))
+                            for rr in range(start, r):
+                                rows[rr][ci] = None
+                        start = r
+        self._item_rows = rows
+        self._runs = runs
+
+    # ------------------------------------------------------------ reading
+    def rows(self, breaks: Iterable[str] = ()) -> list[PRow]:
+        """The item rows; a merged cell restarts (label repeated) at each row
+        whose key is in `breaks` (rows that begin a new page)."""
+        breaks = set(breaks)
+        n = len(self._item_rows)
+        keys = [self.row_key(i) for i in range(n)]
+        placed: dict[tuple[int, int], PCell] = {}
+        covered: set[int] = set()
+        split: set[int] = set()
+        for run in self._runs:
+            start = run.start
+            for r in range(run.start + 1, run.end + 1):
+                if r < run.end and keys[r] in breaks:
+                    split.add(r)
+                if r == run.end or keys[r] in breaks:
+                    c = run.cell
+                    placed[(start, run.col)] = PCell(c.html, c.cls, c.colspan, r - start)
+                    covered.update(range(start + 1, r))
+                    start = r
+        out = []
+        for i, cells in enumerate(self._item_rows):
+            row_cells = []
+            for ci, cell in enumerate(cells):
+                if (i, ci) in placed:
+                    row_cells.append(placed[(i, ci)])
+                elif cell is not None:
+                    row_cells.append(cell)
+            cls = "item tall" if self._tall[i] else "item"
+            out.append(PRow(keys[i], row_cells, cls, i in covered, i in split))
+        return out
+
+    def _estimate_tall(self) -> None:
+        """Mark rows that cannot fit on one page anyway: they may break inside
+        (otherwise WeasyPrint moves the table to the next page and drops its
+        header there)."""
+        limit = TALL_ROW_MM[self.orientation]
+        self._tall = []
+        for cells in self._item_rows:
+            height = Decimal(0)
+            for col, cell in zip(self.columns, cells):
+                if cell is None:
+                    continue
+                height = max(height, estimate_height_mm(str(cell.html), col.width))
+            self._tall.append(height > limit)
+
+    def row_key(self, i: int) -> str:
+        return f"{self.table_id}-r{i}"
+
+    @property
+    def header_cells(self) -> list[PCell]:
+        cells = []
+        for c in self.columns:
+            if c.header_span == 0 and cells:
+                cells[-1].colspan += 1
+            else:
+                cells.append(PCell(escape(c.header), c.css))
+        return cells
+
+    def spanning_row(self, values: dict[str, Markup], label: Markup, *,
+                     first: Optional[Markup] = None, cls: str = "") -> list[PCell]:
+        """A row whose columns without a value merge into one cell; `label` goes
+        into the first merged run (after column 0 when `first` is given)."""
+        cells: list[PCell] = []
+        run: Optional[PCell] = None
+        label_used = False
+        for ci, col in enumerate(self.columns):
+            if ci == 0 and first is not None:
+                cells.append(PCell(first, "c-label"))
+                run = None
+                continue
+            if col.key in values:
+                cells.append(PCell(values[col.key], "c-num c-score"))
+                run = None
+                continue
+            if run is None:
+                run = PCell(Markup(""), "c-text")
+                if not label_used:
+                    run.html = label
+                    run.cls = "c-label" if first is None else "c-text"
+                    label_used = True
+                cells.append(run)
+            else:
+                run.colspan += 1
+        return cells
+
+    def _value_key(self, *prefer: str) -> Optional[str]:
+        keys = [c.key for c in self.columns]
+        for k in prefer:
+            if k in keys:
+                return k
+        return None
+
+    # ------------------------------------------------------------ extra rows
+    def rubric_rule_rows(self) -> list[list[PCell]]:
+        """Rows for rubric-wide bonuses and extra deductions (outside the items)."""
+        out = []
+        adj = self.result.rubric_adjustments if self.result else []
+        for rules, kind, word in ((self.rubric.bonuses, "added", "加分"),
+                                  (self.rubric.extra_deductions, "deducted", "减分")):
+            for rule in rules:
+                values: dict[str, Markup] = {}
+                key = self._value_key(kind, "score")
+                if key is not None:
+                    amount = sum((a.amount for a in adj if a.rule_id == rule.id), Decimal(0))
+                    if self.filled and amount:
+                        v = abs(amount) if key == kind else amount
+                        values[key] = escape(fmt_points(v) if key == kind else fmt_signed_pts(v))
+                    else:
+                        values[key] = Markup("")
+                out.append(self.spanning_row(values, md_inline(rule.text), first=escape(word)))
+        return out
+
+    def total_row(self) -> list[PCell]:
+        r = self.result
+        keys = [c.key for c in self.columns]
+        values: dict[str, Markup] = {}
+        if "points" in keys:
+            scale = self.rubric.scale
+            if scale is None:
+                pts = [it.points for it in self.rubric.items if it.points is not None]
+                scale = sum(pts, Decimal(0)) if pts else None
+            values["points"] = escape(f"{fmt_points(scale)}分" if scale is not None else "")
+        for k in ("deducted", "added", "score", "self_score"):
+            if k not in keys:
+                continue
+            if r is None:
+                values[k] = Markup("")
+            elif k == "deducted":
+                d = sum((i.deducted for i in r.items), Decimal(0)) + sum(
+                    (-a.amount for a in r.rubric_adjustments if a.amount < 0), Decimal(0))
+                if self.rubric.mode == "deduction_only":
+                    d = r.deducted_total
+                values[k] = escape(fmt_points(d))
+            elif k == "added":
+                a = sum((i.added for i in r.items), Decimal(0)) + sum(
+                    (a.amount for a in r.rubric_adjustments if a.amount > 0), Decimal(0))
+                values[k] = escape(fmt_points(a))
+            elif k == "score":
+                values[k] = escape(self.total_text())
+            elif k == "self_score":
+                values[k] = escape(fmt_points(r.self_total))
+        return self.spanning_row(values, escape(self.total_label))
+
+    def total_text(self) -> str:
+        r = self.result
+        if r is None:
+            return ""
+        if self.rubric.mode == "deduction_only":
+            if r.base is not None:
+                return fmt_points(r.base - r.deducted_total)
+            return fmt_points(r.deducted_total)
+        return fmt_points(r.total)
+
+    @property
+    def has_vetoes(self) -> bool:
+        return bool(self.rubric.vetoes)
+
+    def veto_lines(self) -> list[dict]:
+        hits = {v.id: v for v in (self.result.vetoes if self.result else [])}
+        lines = []
+        for v in self.rubric.vetoes:
+            hit = hits.get(v.id)
+            lines.append({
+                "text": md_inline(v.text),
+                "applied": hit is not None,
+                "mark": ("■" if hit else "□") if self.filled else "□",
+                "reason": self._text(hit.reason) if hit else "",
+            })
+        return lines
+
+    def veto_row(self) -> list[PCell]:
+        items = []
+        for line in self.veto_lines():
+            text = Markup('<span class="veto-mark">{}</span> {}').format(line["mark"], line["text"])
+            if line["applied"]:
+                text += Markup('<span class="veto-hit">（已否决{}）</span>').format(
+                    "：" + line["reason"] if line["reason"] else "")
+            items.append(Markup('<div class="veto-line{}">{}</div>').format(
+                " applied" if line["applied"] else "", text))
+        values: dict[str, Markup] = {}
+        key = self._value_key("score")
+        if key and self.filled and self.result.vetoed:
+            values[key] = escape("否决")
+        return self.spanning_row(values, Markup("").join(items), first=escape("一票否决"))
+
+    def signature_fields(self) -> list[SignatureField]:
+        r = self.result
+        sig = self.signatures
+        out = []
+        for label in self.rubric.signature or ["单位", "考核时间", "考核人签名", "被考核单位负责人签名"]:
+            f = SignatureField(label)
+            if "负责人" in label:
+                f.kind = "leader"
+                if r is not None:
+                    f.value = (getattr(sig, "leader", None) or self.leader or "")
+            elif "考核人" in label or "考评人" in label or "检查人" in label:
+                f.kind = "assessors"
+                if r is not None:
+                    names = tuple(getattr(sig, "assessors", ()) or ()) or r.assessors
+                    f.value = "、".join(names)
+            elif _is_blank_date_label(label):
+                f.kind = "date"
+                if r is not None and r.date:
+                    f.value = fmt_date(r.date)
+            elif "单位" in label or "社区" in label:
+                f.kind = "unit"
+                if r is not None:
+                    f.value = getattr(sig, "unit", None) or self.unit_name
+            else:
+                f.kind = "other"
+            out.append(f)
+        return out
+
+    # ------------------------------------------------------------ details
+    def adjustments(self) -> list[tuple[str, Adjustment]]:
+        """(item number or "—", adjustment) for every point gained or lost."""
+        if not self.result:
+            return []
+        out = []
+        for its in self.result.items:
+            for a in its.adjustments:
+                out.append((its.number, a))
+        for a in self.result.rubric_adjustments:
+            out.append(("—", a))
+        return out
+
+
+@lru_cache(maxsize=8192)
+def estimate_height_mm(html: str, width_mm: Decimal) -> Decimal:
+    """Rough height of a table cell: CJK characters are 1 em wide, others ½."""
+    import re
+    text = re.sub(r"<br\s*/?>|</p>|</li>", "\n", html)
+    text = re.sub(r"<[^>]+>", "", text)
+    per_line = max(((width_mm - PAD_MM - Decimal("0.6")) / EM_MM).to_integral_value(
+        rounding="ROUND_FLOOR"), Decimal(1))
+    lines = 0
+    for para in text.split("\n"):
+        ems = sum(Decimal(1) if ord(ch) > 0x2e80 else Decimal("0.5") for ch in para.strip())
+        lines += max(1, int((ems / per_line).to_integral_value(rounding="ROUND_CEILING")))
+    return lines * LINE_MM + PAD_MM
+
+
+def stack_label(text: str) -> Markup:
+    """One character per line (WeasyPrint has no vertical writing mode); a
+    bracketed part such as （10） stays on one line in a smaller size."""
+    import re
+    parts = re.findall(r"[（(][^）)]*[）)]|\S", text or "")
+    out = []
+    for p in parts:
+        if len(p) > 1:
+            out.append(Markup('<span class="stack-pts">{}</span>').format(p))
+        else:
+            out.append(escape(p))
+    return Markup("<br>").join(out)
+
+
+def fmt_signed_pts(v: Optional[Decimal]) -> str:
+    if v is None:
+        return ""
+    t = fmt_points(v)
+    return t if v <= 0 or t == "0" else "+" + t
+
+
+def display_columns(rubric: Rubric) -> list[Column]:
+    """The rubric's columns; a sheet without any score column gets one."""
+    cols = list(rubric.columns) or [
+        Column("section", "项目", Decimal(18)), Column("number", "序号", Decimal(8)),
+        Column("requirement", "考核内容", Decimal(50)), Column("points", "分值", Decimal(10)),
+        Column("standard", "评分标准", Decimal(56)), Column("score", "得分", Decimal(14))]
+    if not any(c.key in SCORE_KEYS for c in cols):
+        if rubric.mode == "deduction_only":
+            cols.append(Column("deducted", "扣分", DEFAULT_WIDTH))
+        else:
+            cols.append(Column("score", "得分", DEFAULT_WIDTH))
+    return cols
+
+
+def fit_columns(rubric: Rubric) -> list[PCol]:
+    """Column widths in mm scaled to fill the text area exactly."""
+    cols = display_columns(rubric)
+    orient = "landscape" if rubric.orientation == "landscape" else "portrait"
+    text_w = TEXT_WIDTH[orient]
+    given = [Decimal(str(c.width)) if c.width else None for c in cols]
+    known = sum((w for w in given if w), Decimal(0))
+    n_unknown = sum(1 for w in given if not w)
+    if n_unknown:
+        rest = max(text_w - known, DEFAULT_WIDTH * n_unknown)
+        given = [w or rest / n_unknown for w in given]
+    total = sum(given, Decimal(0)) or Decimal(1)
+    out = []
+    for c, w in zip(cols, given):
+        mm = w * text_w / total
+        pct = (w * 100 / total).quantize(Decimal("0.001"))
+        out.append(PCol(c.key, c.header, mm, f"{pct}%",
+                        stacked=(c.key == "section" and w <= STACK_MAX_WIDTH),
+                        header_span=0 if (c.header == "" and out) else 1))
+    return out
