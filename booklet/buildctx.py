@@ -16,7 +16,7 @@ from .scoring.result import Result
 
 @dataclass
 class BuildContext:
-    project: Project
+    project: Optional[Project]     # None when the build found nothing changed
     results: list[Result]
     site_dir: Path                 # staging folder that becomes site/ (public)
     internal_dir: Path             # staging folder that becomes the internal output
@@ -28,6 +28,7 @@ class BuildContext:
     progress: bool = True          # show a progress bar on a terminal
     build_id: str = ""             # short hash of all inputs (shown on the site)
     outputs: list[Path] = field(default_factory=list)   # files written, for the summary
+    unchanged: bool = False        # nothing changed since the last build: outputs kept as they were
 
     @property
     def root(self) -> Path:

@@ -250,6 +250,7 @@ class Rubric:
     incident_dedup: bool = False
     warnings: list[SeedWarning] = field(default_factory=list)
     signature: list[str] = field(default_factory=lambda: Rubric.default_signature())
+    total_label: str = "合计"          # the printed label of the total row (001: 合计总分：)
     loc: Loc = NOWHERE
 
     @staticmethod

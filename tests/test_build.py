@@ -51,7 +51,7 @@ def test_writer_failure_midway_keeps_last_good_site(mini, monkeypatch):
 
     monkeypatch.setattr(site_build, "build_site", broken)
     with pytest.raises(RuntimeError):
-        run_build(mini, pdf=False, progress=False)
+        run_build(mini, pdf=False, progress=False, clean=True)   # clean: nothing changed
     assert (mini / "site" / "index.html").read_bytes() == index
 
 
@@ -72,3 +72,22 @@ def test_foreign_folder_is_not_replaced(tmp_path):
         run_build(root, pdf=False, progress=False)
     assert MARKER in e.value.problems.report()
     assert (root / "site" / "my-notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_unchanged_inputs_keep_outputs_and_a_change_rebuilds(mini):
+    first = run_build(mini, pdf=False, progress=False)
+    assert not first.unchanged
+    stamp = (mini / "site" / "index.html").stat().st_mtime_ns
+    again = run_build(mini, pdf=False, progress=False)
+    assert again.unchanged and again.build_id == first.build_id
+    assert (mini / "site" / "index.html").stat().st_mtime_ns == stamp
+    # --clean always rebuilds
+    assert not run_build(mini, pdf=False, progress=False, clean=True).unchanged
+    # any input change rebuilds, and the site shows it
+    rec = mini / REC
+    rec.write_text(rec.read_text(encoding="utf-8").replace("缺少两本台账", "缺少三本台账"), encoding="utf-8")
+    third = run_build(mini, pdf=False, progress=False)
+    assert not third.unchanged and third.build_id != first.build_id
+    assert "缺少三本台账" in (mini / "site" / "units" / "east.html").read_text(encoding="utf-8")
+    # other options are another build: an HTML-only build is not taken for a full one
+    assert run_build(mini, pdf=False, progress=False, site_dir=mini / "site2").unchanged is False

@@ -42,9 +42,9 @@ def unit_or_stop(project: Project, unit_id: str | None) -> Unit | None:
 def output_root(project: Project, which: str) -> Path:
     """site/ or the internal folder, created with booklet's output marker so that
     a later `booklet build` may replace it."""
-    from ..commands.build import MARKER, _output_dir
+    from ..commands.build import MARKER, output_dir
     cfg = project.config.output
-    path = _output_dir(project, cfg.site if which == "site" else cfg.internal, which)
+    path = output_dir(project, cfg.site if which == "site" else cfg.internal, which)
     path.mkdir(parents=True, exist_ok=True)
     marker = path / MARKER
     if not marker.exists():

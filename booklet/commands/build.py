@@ -34,9 +34,8 @@ def _optional(module: str, name: str) -> Optional[Callable]:
     return getattr(importlib.import_module(module), name, None)
 
 
-def input_files(project: Project) -> list[Path]:
+def input_files(root: Path) -> list[Path]:
     """Everything a build reads from the project (for the build id)."""
-    root = Path(project.root)
     files = [root / CONFIG_FILE]
     for sub in ("rubrics", "assessments", "templates"):
         d = root / sub
@@ -45,17 +44,59 @@ def input_files(project: Project) -> list[Path]:
     return sorted(files)
 
 
-def build_id(project: Project) -> str:
+def build_id(root: Path) -> str:
+    """Short hash of every input file (shown on the site's About page)."""
     h = hashlib.sha256()
-    root = Path(project.root)
-    for p in input_files(project):
+    for p in input_files(root):
         h.update(p.relative_to(root).as_posix().encode())
         h.update(b"\0")
         h.update(p.read_bytes())
     return h.hexdigest()[:12]
 
 
-def _output_dir(project: Project, configured: str, what: str) -> Path:
+def _code_hash() -> str:
+    """booklet's own code and theme: a new version of booklet rebuilds everything."""
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent.parent
+    for p in sorted(pkg.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".html", ".css", ".js", ".svg", ".json"):
+            h.update(p.relative_to(pkg).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def fingerprint(root: Path, options: dict) -> str:
+    """What a build's output depends on: inputs, booklet's code, the options."""
+    opts = ",".join(f"{k}={options[k]}" for k in sorted(options))
+    return f"{build_id(root)}-{_code_hash()}-{hashlib.sha256(opts.encode()).hexdigest()[:8]}"
+
+
+def _previous_outputs(root: Path, site_dir, internal_dir) -> Optional[list[Path]]:
+    """Where the last build's outputs are, read from booklet.yml alone (cheap).
+    Only used to find markers: a marker holding this build's fingerprint can
+    only have been written by a successful build of exactly these inputs."""
+    from ..errors import Problems
+    from ..yamlio import read_yaml
+    data = read_yaml(root / CONFIG_FILE, root, Problems())
+    out = data.get("output") if isinstance(data, dict) else None
+    out = out if isinstance(out, dict) else {}
+    site = Path(site_dir) if site_dir else root / str(out.get("site", "site"))
+    internal = Path(internal_dir) if internal_dir else root / str(out.get("internal", "build/internal"))
+    return [site.resolve(), internal.resolve()]
+
+
+def _unchanged(finals: list[Path], print_: str) -> bool:
+    for final in finals:
+        marker = final / MARKER
+        try:
+            if marker.read_text(encoding="utf-8").splitlines()[-1] != print_:
+                return False
+        except (OSError, IndexError):
+            return False
+    return True
+
+
+def output_dir(project: Project, configured: str, what: str) -> Path:
     """Resolve an output folder; it must lie inside the project and must not
     be a folder of inputs, because a build replaces it wholesale."""
     root = Path(project.root).resolve()
@@ -75,8 +116,9 @@ def _output_dir(project: Project, configured: str, what: str) -> Path:
     return path
 
 
-def _swap(staging: Path, final: Path) -> None:
-    (staging / MARKER).write_text("booklet build output; replaced on every build\n", encoding="utf-8")
+def _swap(staging: Path, final: Path, print_: str) -> None:
+    (staging / MARKER).write_text(f"booklet build output; replaced on every build\n{print_}\n",
+                                  encoding="utf-8")
     final.parent.mkdir(parents=True, exist_ok=True)
     old = None
     if final.exists():
@@ -97,15 +139,25 @@ def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = Fal
 
     root = Path(root).resolve()
     t0 = time.perf_counter()
+    options = {"pdf": pdf, "variant": pdf_variant, "site": site_dir, "internal": internal_dir}
+    print_ = fingerprint(root, options) if (root / CONFIG_FILE).is_file() else ""
+    if not clean and print_:
+        kept = _previous_outputs(root, site_dir, internal_dir)
+        if kept and _unchanged(kept, print_):
+            echo(f"输入和程序都没有变化，保留上次的输出（{time.perf_counter() - t0:.2f} 秒）。"
+                 "需要全部重新生成时加 --clean。")
+            return BuildContext(project=None, results=[], site_dir=kept[0], internal_dir=kept[1],
+                                cache_dir=root / CACHE_DIR, pdf=pdf,
+                                build_id=print_.split("-")[0], unchanged=True)
     project, problems = load_or_stop(root, quiet_warnings=True)
+    site_final = Path(site_dir).resolve() if site_dir else output_dir(project, project.config.output.site, "site")
+    internal_final = (Path(internal_dir).resolve() if internal_dir
+                      else output_dir(project, project.config.output.internal, "internal"))
     derive = _optional("booklet.annex.derive", "derive_findings")
     results = score_project(project, derive=derive)
     echo(f"已读取并评分：{len(project.rubrics)} 个考核细则，{len(project.records)} 份记录，"
          f"{len(results)} 个结果（{time.perf_counter() - t0:.1f} 秒）。")
 
-    site_final = Path(site_dir).resolve() if site_dir else _output_dir(project, project.config.output.site, "site")
-    internal_final = (Path(internal_dir).resolve() if internal_dir
-                      else _output_dir(project, project.config.output.internal, "internal"))
     stagings = []
     try:
         for final in (site_final, internal_final):
@@ -115,7 +167,7 @@ def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = Fal
             project=project, results=results,
             site_dir=stagings[0], internal_dir=stagings[1],
             cache_dir=root / CACHE_DIR, jobs=jobs or os.cpu_count() or 1, clean=clean,
-            pdf=pdf, pdf_variant=pdf_variant, progress=progress, build_id=build_id(project))
+            pdf=pdf, pdf_variant=pdf_variant, progress=progress, build_id=print_.split("-")[0])
         writers = [("网站", _optional("booklet.site.build", "build_site"))]
         if pdf:
             writers += [("PDF 台账与评分表", _optional("booklet.render.booklets", "build_pdfs")),
@@ -127,8 +179,8 @@ def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = Fal
             written = writer(ctx) or []
             ctx.outputs.extend(written)
             echo(f"{label}：{len(written)} 个文件（{time.perf_counter() - t:.1f} 秒）。")
-        _swap(stagings[0], site_final)
-        _swap(stagings[1], internal_final)
+        _swap(stagings[0], site_final, print_)
+        _swap(stagings[1], internal_final, print_)
         stagings = []
     finally:
         for s in stagings:

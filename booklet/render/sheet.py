@@ -127,7 +127,7 @@ class Sheet:
 
     @property
     def total_label(self) -> str:
-        return getattr(self.rubric, "total_label", None) or "合计"
+        return self.rubric.total_label
 
     def _text(self, text: str) -> str:
         return mask_phone(text) if self.public else text
