@@ -12,23 +12,30 @@ from typing import Optional
 TWO_PLACES = Decimal("0.01")
 
 
-def fmt_points(value: Optional[Decimal | int | float | str]) -> str:
-    """2 → "2", 0.5 → "0.5", 13.25 → "13.25"; at most 2 decimals; None → ""."""
+def fmt_points(value: Optional[Decimal | int | str]) -> str:
+    """2 → "2", 0.5 → "0.5", 13.25 → "13.25", -1.5 → "-1.5"; None or "" → "".
+
+    Rounds half up to 2 decimals; never "2.00", never an exponent, never "-0".
+    Floats are refused: points are Decimal everywhere, and a float here means
+    a bug upstream (0.30000000000000004).
+    """
     if value is None or value == "":
         return ""
-    d = Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-    text = format(d, "f")
+    if isinstance(value, float):
+        raise TypeError("fmt_points takes Decimal, not float")
+    d = value if isinstance(value, Decimal) else Decimal(value)
+    text = format(d.quantize(TWO_PLACES, rounding=ROUND_HALF_UP), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
-def fmt_signed(value: Optional[Decimal]) -> str:
+def fmt_signed(value: Optional[Decimal | int | str]) -> str:
     """+2 / -1.5 / 0, for changes and adjustments."""
     if value is None:
         return ""
     text = fmt_points(value)
-    return text if value <= 0 or text == "0" else "+" + text
+    return "+" + text if not text.startswith("-") and text != "0" else text
 
 
 def fmt_date(d: Optional[date]) -> str:

@@ -35,9 +35,9 @@ def command(project_dir, fmt):
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     rows = []
-    for r in data:
-        rows.append([r["id"], r["title"], fmt_points(r["scale"]) if r["scale"] is not None else "只扣分",
-                     str(r["item_count"]),
-                     "；".join(f"{s['title']} {fmt_points(s['points']) if s['points'] is not None else '-'}"
-                              for s in r["sections"])])
+    for r in sorted(project.rubrics.values(), key=lambda r: r.id):
+        rows.append([r.id, r.title, fmt_points(r.scale) if r.scale is not None else "只扣分",
+                     str(len(r.items)),
+                     "；".join(f"{s.title} {fmt_points(s.points) if s.points is not None else '-'}"
+                              for s in r.sections)])
     click.echo(table(["编号", "名称", "满分", "条目数", "各部分分值"], rows))

@@ -16,6 +16,7 @@ from ..model import Calendar, Finding, Record, Rubric
 from .fmt import fmt_signed, q2
 from .items import join_note
 from .result import Adjustment, ItemScore, Result, VetoHit
+from ..periods import periods_of
 
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")
 
@@ -75,14 +76,9 @@ def months_of(period: str) -> list[str]:
 
 def sub_periods(calendar: Calendar, year: int) -> list[str]:
     """The assessment periods inside `year` (empty for an annual calendar)."""
-    a = calendar.assessment
-    if a == "quarterly":
-        return [f"{year}-Q{q}" for q in range(1, 5)]
-    if a == "half_year":
-        return [f"{year}-H1", f"{year}-H2"]
-    if a == "monthly":
-        return [f"{year}-{m:02d}" for m in range(1, 13)]
-    return []
+    if calendar.assessment == "annual":
+        return []
+    return periods_of(year, calendar.assessment)
 
 
 def calendar_periods(calendar: Calendar, year: int) -> list[str]:

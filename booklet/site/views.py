@@ -185,8 +185,11 @@ class SiteData:
                 newest = r.date
         self.data_date = newest
 
-        # rubric views, in the project's order (unknown rubric ids last)
-        rubric_ids = [rid for rid in project.rubrics]
+        # rubric views in the order booklet.yml assigns them (the town's own
+        # rubric first), then any other rubric of the project
+        rubric_ids = list(dict.fromkeys(
+            [a.rubric for a in project.config.assign if a.rubric in project.rubrics]
+            + list(project.rubrics)))
         for rid, _ in by_rp:
             if rid not in rubric_ids and rid in project.rubrics:
                 rubric_ids.append(rid)
