@@ -7,6 +7,7 @@ in range; dates are real and inside their period; nothing is duplicated.
 """
 from __future__ import annotations
 
+import importlib.util
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -212,6 +213,7 @@ def check_records(project: Project, problems: Problems) -> None:
             _check_date(rec.date, rec.period, rec.where("date"), "考核日期", problems)
         for f in rec.findings:
             check_finding(project, rubric, unit, rec, f, problems)
+        _warn_typed_annex_findings(project, rubric, unit, rec, problems)
         if rec.self_assessment:
             for f in rec.self_assessment.findings:
                 check_finding(project, rubric, unit, rec, f, problems)
@@ -230,6 +232,30 @@ def check_records(project: Project, problems: Problems) -> None:
             if fl not in flags:
                 problems.error(rec.loc, f"等次条件「{fl}」不存在或不能手工标记。",
                                f"可选：{'、'.join(sorted(flags)) or '（无）'}。", code="unknown-flag")
+
+
+def _warn_typed_annex_findings(project: Project, rubric: Rubric, unit: Unit, rec: Record,
+                               problems: Problems) -> None:
+    """A rule that annex data decides (001 item 2 from 附件2, item 5 from 附件3)
+    ignores what is typed for it: say so rather than let a typed line vanish."""
+    annex = (project.annex or {}).get(unit.id)
+    if annex is None or importlib.util.find_spec("booklet.annex.derive") is None:
+        return
+    from .annex.derive import annex_rules
+    ar = annex_rules(rubric)
+    if ar is None:
+        return
+    decided = {}
+    if annex.roster is not None:
+        decided.update({(ar.team_item, r): "附件2花名册" for r in (ar.base_rule, ar.extra_rule) if r})
+    if annex.duty is not None and ar.late_rule:
+        decided[(ar.filing_item, ar.late_rule)] = "附件3执勤排班表"
+    for f in rec.findings:
+        source = decided.get((f.item, f.rule))
+        if source:
+            problems.warning(f.where("rule"), f"第 {f.item} 项规则「{f.rule}」由{unit.name}的{source}自动计算，"
+                             "这里手工填写的不计分。",
+                             f"删除这一条；如需更正，请修改{source}。", code="annex-decides")
 
 
 _CAL_NAMES = {"monthly": "月", "quarterly": "季度", "half_year": "半年", "annual": "年度"}

@@ -276,3 +276,20 @@ def test_annex_replaces_typed_findings_of_the_same_rule(tmp_path):
     assert item2.adjustments and all(a.derived for a in item2.adjustments)
     assert item2.score == 0          # its roster misses the base requirement (15(1))
     assert not any(a.reason == "手工填写" for a in item2.adjustments)
+
+
+def test_validate_warns_when_a_typed_finding_is_decided_by_the_annex(tmp_path):
+    import shutil
+    from booklet.load import load_project
+
+    repo = Path(__file__).resolve().parents[1]
+    root = tmp_path / "town"
+    shutil.copytree(repo, root, ignore=shutil.ignore_patterns(".venv", ".git", "site", "build", ".booklet-cache", "__pycache__"))
+    rec = root / "assessments/hutang-2017/2017-Q1/hutang-02.yml"
+    text = rec.read_text(encoding="utf-8")
+    rec.write_text(text.replace("findings:\n", "findings:\n  - {item: 2, rule: base-teams}\n", 1), encoding="utf-8")
+    _, problems = load_project(root)
+    assert not problems.errors
+    (w,) = [p for p in problems.warnings if p.code == "annex-decides"]
+    assert w.loc.file == "assessments/hutang-2017/2017-Q1/hutang-02.yml"
+    assert "附件2花名册" in w.what and "不计分" in w.what
