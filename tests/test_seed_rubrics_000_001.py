@@ -8,13 +8,14 @@ and line breaks). A verbatim copy of the seeds is kept in tests/data/seeds/.
 """
 from __future__ import annotations
 
-import os
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
+
+from rubric_helpers import all_rules, items, num, squash, walk
 
 from booklet.model import RULE_KINDS
 
@@ -52,38 +53,6 @@ def load(rubric_id: str) -> dict:
 def seed_text(rubric_id: str) -> str:
     path = SEEDS / FILES[rubric_id][1]
     return path.read_text(encoding="utf-8")
-
-
-def squash(text: str) -> str:
-    """Drop all whitespace (tabs, line breaks, spaces, no-break spaces)."""
-    return re.sub(r"\s+", "", text)
-
-
-def items(rubric: dict) -> list[dict]:
-    return [it for s in rubric["sections"] for it in s["items"]]
-
-
-def all_rules(rubric: dict):
-    for it in items(rubric):
-        for r in it.get("rules", []):
-            yield it, r
-    for key in ("bonuses", "extra_deductions"):
-        for r in rubric.get(key) or []:
-            yield None, r
-
-
-def walk(node, path=()):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield path + (k,), k, v
-            yield from walk(v, path + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from walk(v, path + (i,))
-
-
-def num(v) -> Decimal:
-    return Decimal(str(v))
 
 
 # ------------------------------------------------------------------ numbers read from the seeds

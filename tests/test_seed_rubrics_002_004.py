@@ -14,13 +14,14 @@ available the files must also load through it without errors.
 """
 from __future__ import annotations
 
-import os
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
+
+from rubric_helpers import all_rules, items, num, squash, walk
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRICS = ROOT / "rubrics"
@@ -59,43 +60,12 @@ def seed_text(rubric_id: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def num(v) -> Decimal:
-    return Decimal(str(v))
-
-
-def items(rubric: dict) -> list[dict]:
-    return [it for s in rubric["sections"] for it in s["items"]]
-
-
 def item(rubric: dict, item_id: str) -> dict:
     return next(it for it in items(rubric) if it["id"] == item_id)
 
 
 def rules_of(rubric: dict, item_id: str) -> dict:
     return {r["id"]: r for r in item(rubric, item_id).get("rules", [])}
-
-
-def all_rules(rubric: dict):
-    for it in items(rubric):
-        for r in it.get("rules", []):
-            yield it, r
-    for key in ("bonuses", "extra_deductions"):
-        for r in rubric.get(key) or []:
-            yield None, r
-
-
-def walk(node, path=()):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield path + (k,), k, v
-            yield from walk(v, path + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from walk(v, path + (i,))
 
 
 def strings(node):
