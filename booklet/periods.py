@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar as _cal
 import re
+from functools import lru_cache
 from datetime import date
 from typing import Optional
 
@@ -60,6 +61,16 @@ def periods_of(year: int, assessment: str) -> list[str]:
     return [str(year)]
 
 
+_ORDER = {"monthly": 0, "quarterly": 1, "half_year": 2, "annual": 3}
+
+
+@lru_cache(maxsize=4096)
 def sort_key(period: str) -> tuple:
-    a, b = bounds(period)
-    return (a, -(b - a).days)
+    """Chronological, each period after the months it ends with and the year
+    after its parts: 2017-01 … 2017-03, 2017-Q1 … 2017-Q4, 2017-H2, 2017.
+    Malformed ids sort last (validation reports them)."""
+    kind = kind_of(period or "")
+    if kind is None:
+        return (9999, 99, 9, period)
+    _, last = bounds(period)
+    return (last.year, last.month, _ORDER[kind], period)

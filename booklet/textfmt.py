@@ -9,6 +9,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
+from .periods import PERIOD_RE
+
 TWO_PLACES = Decimal("0.01")
 
 
@@ -45,7 +47,6 @@ def fmt_date(d: Optional[date]) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|\d{2}))?$")
 
 
 def fmt_period(period: str) -> str:

@@ -51,7 +51,9 @@ from ..buildctx import BuildContext
 from ..errors import BookletError, Problems
 from ..model import Loc, Project, Rubric, Unit
 from ..scoring.result import Result
-from ..textfmt import PERIOD_RE, fmt_date, fmt_signed
+from ..periods import PERIOD_RE
+from ..periods import sort_key as period_sort_key
+from ..textfmt import fmt_date, fmt_signed
 from .env import THEME_DIR, make_env
 from .fetcher import resolve_photo
 from .sheet import Sheet
@@ -102,23 +104,6 @@ class Doc:
 
 
 # ---------------------------------------------------------------- helpers
-
-def period_sort_key(period: str) -> tuple:
-    """Chronological: months and quarters by their end, the year last."""
-    m = PERIOD_RE.match(period or "")
-    if not m:
-        return (9999, 99, 99, period)
-    year, part = int(m.group(1)), m.group(2)
-    if part is None:
-        return (year, 12, 12, period)
-    if part.startswith("Q"):
-        q = int(part[1])
-        return (year, q * 3, 3, period)
-    if part.startswith("H"):
-        h = int(part[1])
-        return (year, h * 6, 6, period)
-    return (year, int(part), 1, period)
-
 
 def period_year(period: str) -> Optional[int]:
     m = PERIOD_RE.match(period or "")

@@ -16,9 +16,7 @@ from ..model import Calendar, Finding, Record, Rubric
 from .fmt import fmt_signed, q2
 from .items import join_note
 from .result import Adjustment, ItemScore, Result, VetoHit
-from ..periods import periods_of
-
-PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$")
+from ..periods import PERIOD_RE, periods_of, sort_key  # noqa: F401  (sort_key re-exported)
 
 YEAR, HALF, QUARTER, MONTH = "year", "half_year", "quarter", "month"
 
@@ -45,19 +43,6 @@ def period_kind(period: str) -> str:
 
 def period_year(period: str) -> int:
     return parse(period)[0]
-
-
-_ORDER = {YEAR: 3, HALF: 2, QUARTER: 1, MONTH: 0}
-
-
-@lru_cache(maxsize=4096)
-def sort_key(period: str) -> tuple:
-    """Chronological, the year after its parts: 2017-01 … 2017-Q1 … 2017."""
-    year, kind, n = parse(period)
-    if kind == YEAR:
-        return (year, 13, 9)
-    last_month = {MONTH: n, QUARTER: 3 * n, HALF: 6 * n}[kind]
-    return (year, last_month, _ORDER[kind])
 
 
 def months_of(period: str) -> list[str]:

@@ -6,7 +6,6 @@ whole list. It only reads `Project` and `Result`; annex data is never touched.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,18 +13,19 @@ from decimal import Decimal
 from typing import Optional
 
 from ..model import Project, Record, Rubric, Unit
+from ..periods import PERIOD_RE
+from ..periods import sort_key as period_sort_key
 from ..scoring.result import Result
 from ..textfmt import fmt_period, fmt_points
 from .privacy import public_text
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|\d{2}))?$")
 YEAR, HALF, QUARTER, MONTH, OTHER = "year", "half_year", "quarter", "month", "other"
 _CAL_KIND = {"quarterly": QUARTER, "half_year": HALF, "monthly": MONTH, "annual": YEAR}
 _SHORT_Q = "一二三四"
 
 
 def period_kind(period: str) -> str:
-    m = _PERIOD.match(period or "")
+    m = PERIOD_RE.match(period or "")
     if not m:
         return OTHER
     part = m.group(2)
@@ -34,24 +34,9 @@ def period_kind(period: str) -> str:
     return {"Q": QUARTER, "H": HALF}.get(part[0], MONTH)
 
 
-def period_sort_key(period: str) -> tuple:
-    """Chronological; a year after its parts; unknown ids last, by name."""
-    m = _PERIOD.match(period or "")
-    if not m:
-        return (9999, 99, 9, period)
-    year, part = int(m.group(1)), m.group(2)
-    if part is None:
-        return (year, 13, 9, period)
-    if part[0] == "Q":
-        return (year, 3 * int(part[1]), 1, period)
-    if part[0] == "H":
-        return (year, 6 * int(part[1]), 2, period)
-    return (year, int(part), 0, period)
-
-
 def short_period(period: str) -> str:
     """Axis label: 2017-Q1 → 一季度, 2017-H2 → 下半年, 2017-03 → 3月, 2017 → 2017年."""
-    m = _PERIOD.match(period or "")
+    m = PERIOD_RE.match(period or "")
     if not m:
         return period
     year, part = m.groups()
