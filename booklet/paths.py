@@ -46,7 +46,6 @@ def blank_form_pdf(form: str, unit_id: str | None = None) -> P:
 
 SCORES_CSV = P("data") / "scores.csv"
 SCORES_XLSX = P("data") / "scores.xlsx"
-SCORES_JSON = P("data") / "scores.json"
 
 # ---- internal (never published: carries personal data)
 

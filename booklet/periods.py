@@ -43,13 +43,6 @@ def bounds(period: str) -> tuple[date, date]:
     return date(y, first, 1), date(y, last, _cal.monthrange(y, last)[1])
 
 
-def contains(outer: str, inner: str) -> bool:
-    """True if period `inner` lies within `outer` (2017-Q1 contains 2017-03)."""
-    a, b = bounds(outer)
-    c, d = bounds(inner)
-    return a <= c and d <= b
-
-
 def periods_of(year: int, assessment: str) -> list[str]:
     """The assessment periods of a year for a calendar, in order."""
     if assessment == "quarterly":

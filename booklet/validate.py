@@ -164,8 +164,6 @@ def check_rule(r: Rule, problems: Problems, points) -> None:
     if r.kind == "tiered" and not r.tiers:
         problems.error(r.loc, f"规则「{r.id}」（tiered）缺少 tiers。", "列出各档 min 和 amount。",
                        code="rule-field")
-    if r.kind == "convert" and r.scale is None and r.source is None:
-        pass  # the record then gives the scale with the typed score
 
 
 # ------------------------------------------------------------------ records

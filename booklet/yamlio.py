@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -310,14 +310,3 @@ def has_fullwidth_digits(value: Any) -> bool:
 def halfwidth(value: str) -> str:
     """０．５ → 0.5, for suggesting the right spelling in a message."""
     return value.translate({0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF0E: 0x2E})
-
-
-def to_plain(value: Any) -> Any:
-    """LocDict/LocList/Decimal/date → plain JSON-able Python (for jsonschema/json)."""
-    if isinstance(value, dict):
-        return {k: to_plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_plain(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
