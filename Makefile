@@ -18,6 +18,7 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/score_bench.py
+	$(BIN)/python benchmarks/site_bench.py
 	$(BIN)/python benchmarks/build_bench.py
 
 # Debian packages: installed only when missing. Without root or sudo we print
