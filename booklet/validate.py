@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
-from . import periods as P
+from .periods import MONTH, YEAR, Period, kind_for_calendar
 from .errors import Problems
 from .model import Finding, Project, Record, Rubric, Rule, Unit
 from .textfmt import fmt_points
@@ -73,7 +73,7 @@ def check_config(project: Project, problems: Problems) -> None:
                                  f"考核的是{'、'.join(rubric.assesses)}。",
                                  "确认是否分配错了考核细则。", code="kind-mismatch")
         for period in a.periods:
-            if P.kind_of(period) is None:
+            if Period.parse_or_none(period) is None:
                 problems.error(a.loc, f"期间「{period}」格式不对。", "写成 2017、2017-Q1 或 2017-03。",
                                code="bad-period")
 
@@ -191,14 +191,16 @@ def check_records(project: Project, problems: Problems) -> None:
             problems.error(rec.where("unit"), f"单位「{unit.name}」没有被分配考核细则「{rubric.title}」。",
                            "在 booklet.yml 的 assign 中把该单位加入这个考核细则。", code="not-assigned")
         _check_layout(rec, problems)
-        pk = P.kind_of(rec.period)
-        if rec.kind == "inspection" and pk != "monthly":
+        rp = Period.parse_or_none(rec.period)
+        pk = rp.kind if rp is not None else None
+        cal_kind = kind_for_calendar(rubric.calendar.assessment)
+        if rec.kind == "inspection" and pk != MONTH:
             problems.error(rec.where("period"), f"督查记录的期间应为月份（如 2017-03），而不是「{rec.period}」。",
                            "把 period 改成督查所在的月份，或把 kind 改为 assessment。", code="bad-period")
-        elif rec.kind == "assessment" and pk != rubric.calendar.assessment and pk != "annual":
+        elif rec.kind == "assessment" and pk != cal_kind and pk != YEAR:
             problems.error(rec.where("period"), f"考核细则「{rubric.title}」按"
                            f"{_CAL_NAMES[rubric.calendar.assessment]}考核，期间「{rec.period}」不符。",
-                           f"期间写成 {'、'.join(P.periods_of(P.year_of(rec.period), rubric.calendar.assessment)[:2])} …",
+                           f"期间写成 {'、'.join(str(p) for p in Period.all_of(int(rec.period[:4]), cal_kind)[:2])} …",
                            code="bad-period")
         if rec.kind == "assessment":
             key = (rec.rubric, rec.unit, rec.period)
@@ -271,7 +273,7 @@ def _check_layout(rec: Record, problems: Problems) -> None:
 
 
 def _check_date(d, period, loc, what, problems) -> None:
-    first, last = P.bounds(period)
+    first, last = Period.parse(period).bounds
     if not (first <= d <= last):
         problems.error(loc, f"{what} {d.isoformat()} 不在期间 {period}（{first.isoformat()} 至 "
                        f"{last.isoformat()}）内。", "改正日期，或把记录放到正确的期间。", code="date-range")

@@ -51,7 +51,7 @@ from ..buildctx import BuildContext
 from ..errors import BookletError, Problems
 from ..model import Loc, Project, Rubric, Unit
 from ..scoring.result import Result
-from ..periods import PERIOD_RE
+from ..periods import Period, label as period_label
 from ..periods import sort_key as period_sort_key
 from ..textfmt import fmt_date, fmt_signed
 from .env import THEME_DIR, make_env
@@ -104,11 +104,6 @@ class Doc:
 
 
 # ---------------------------------------------------------------- helpers
-
-def period_year(period: str) -> Optional[int]:
-    m = PERIOD_RE.match(period or "")
-    return int(m.group(1)) if m else None
-
 
 def _w3c(d: Optional[date], fallback_year: Optional[int]) -> str:
     if d is not None:
@@ -282,8 +277,8 @@ class _Planner:
     def unit_sheet(self, rubric: Rubric, res: Result, n: int = 0) -> Doc:
         sheet = self._sheet(rubric, res, f"s{n}", True)
         ctx = {"doc": self._doc_meta(
-                   "sheet", f"{res.unit_name} {rubric.title}（{_fmt_period(res.period)}）",
-                   _w3c(res.date, period_year(res.period))),
+                   "sheet", f"{res.unit_name} {rubric.title}（{period_label(res.period)}）",
+                   _w3c(res.date, Period.parse(res.period).year)),
                "sheet": sheet, "rubric": rubric, "result": res, "period": res.period,
                "total_word": total_word(rubric, res), "office": self.office}
         return Doc("sheet", self.ctx.site_dir, paths.sheet_pdf(rubric.id, res.period, res.unit_id),
@@ -308,9 +303,9 @@ class _Planner:
             })
             sheets.append({"sheet": sheet, "anchor": anchor, "part": 1 + n // UNITS_PER_PART})
         dates = [r.date for r in results if r.date]
-        created = _w3c(max(dates) if dates else None, period_year(period))
+        created = _w3c(max(dates) if dates else None, Period.parse(period).year)
         ctx = {"doc": self._doc_meta("summary",
-                                     f"{rubric.title}（{_fmt_period(period)}考核汇总）", created),
+                                     f"{rubric.title}（{period_label(period)}考核汇总）", created),
                "rubric": rubric, "period": period, "ranking": ranking, "sheets": sheets,
                "dates": _date_range(dates), "office": self.office,
                "total_word": total_word(rubric, results[0] if results else None)}
@@ -345,7 +340,7 @@ class _Planner:
                     notes += [n_.text for n_ in rec.notes]
             parts.append({"period": res.period, "result": res, "sheet": sheet,
                           "anchor": f"p-{res.period}",
-                          "heading": f"{_fmt_period(res.period)}考核",
+                          "heading": f"{period_label(res.period)}考核",
                           "adjustments": details, "notes": notes})
         recs = self.project.records_for(rubric.id, unit.id)
         dates = [r.date for r in recs if r.date] + [r.date for r in results if r.date]
@@ -413,9 +408,6 @@ def _qpdf_available() -> bool:
     return qpdf_path() is not None
 
 
-def _fmt_period(p: str) -> str:
-    from ..textfmt import fmt_period
-    return fmt_period(p)
 
 
 def _first_loc(res: Result, rubric: Rubric) -> Loc:

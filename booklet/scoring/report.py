@@ -6,58 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
-from datetime import date
 from itertools import groupby
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from ..model import Rubric, Rule
+from ..periods import label as period_label
+from ..textfmt import fmt_date, pad, text_table
 from .fmt import fmt_points, fmt_signed, json_number
 from .items import trend_change, whole_steps
 from .result import Adjustment, ItemScore, Result
 
 # ------------------------------------------------------------ helpers
-
-
-def width(text: str) -> int:
-    """Display columns: East Asian Wide and Fullwidth characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def pad(text: str, w: int, right: bool = False) -> str:
-    gap = " " * max(0, w - width(text))
-    return gap + text if right else text + gap
-
-
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
-               right: Iterable[int] = ()) -> str:
-    right = set(right)
-    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(pad(c, widths[i], i in right)
-                                   for i, c in enumerate(cells)).rstrip()
-    out = [line(headers), "  ".join("-" * w for w in widths)]
-    out.extend(line(r) for r in rows)
-    return "\n".join(out)
-
-
-def period_label(period: str) -> str:
-    """2017 → 2017年度; 2017-Q1 → 2017年第一季度; 2017-H2 → 2017年下半年; 2017-03 → 2017年3月."""
-    from .periods import parse
-    try:
-        year, kind, n = parse(period)
-    except ValueError:
-        return period
-    if kind == "year":
-        return f"{year}年度"
-    if kind == "quarter":
-        return f"{year}年第{'一二三四'[n - 1]}季度"
-    if kind == "half_year":
-        return f"{year}年{'上下'[n - 1]}半年"
-    return f"{year}年{n}月"
-
-
-def date_label(d: Optional[date]) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 def _rank(r: Result) -> str:
@@ -231,7 +190,7 @@ def _adj_lines(a: Adjustment, rule: Optional[Rule] = None, indent: str = "    ")
         lines.append(f"{sub}事由：{a.reason}")
     where = []
     if a.date:
-        where.append(date_label(a.date))
+        where.append(fmt_date(a.date))
     if a.origin:
         where.append(f"来自{period_label(a.origin)}")
     if a.derived:
@@ -276,7 +235,7 @@ def render_explain(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}
             head.append(f"上期 {fmt_points(r.previous_total)} 分（{_change(r)}）")
         out.append("　".join(head))
         if r.assessors or r.date:
-            out.append(f"考核人：{'、'.join(r.assessors) or '—'}　考核日期：{date_label(r.date) or '—'}")
+            out.append(f"考核人：{'、'.join(r.assessors) or '—'}　考核日期：{fmt_date(r.date) or '—'}")
         if r.record_files:
             out.append("考核记录：" + "、".join(r.record_files))
         out.append("")
