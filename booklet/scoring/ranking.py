@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Iterable, Mapping, Optional, Sequence
 
 from ..model import Finding, GradeCondition, Rubric, Unit
-from ..periods import Period, sort_key
+from ..periods import Period
 from .fmt import fmt_points, q2
 from .record import RubricIndex, _applies, measured_value
 from .result import Result
@@ -97,20 +97,20 @@ def set_changes(by_period: Mapping[str, Sequence[Result]]) -> None:
     """previous_total and change against the previous period of the same kind.
 
     `by_period`: period id → the Results of one rubric. The previous period
-    is the latest earlier period of the same kind that was scored (across
-    years; a period nobody was scored in is skipped); a unit without a result
-    there has no change.
+    is `Period.previous` (2017-Q2 → 2017-Q1, 2017-Q1 → 2016-Q4, 2017 → 2016);
+    a unit without a result there has no change — a missing quarter is not
+    skipped over.
     """
-    latest: dict[str, Mapping[str, Result]] = {}      # kind → unit id → Result
-    for period in sorted(by_period, key=sort_key):
-        kind = Period.parse(period).kind
-        prev = latest.get(kind, {})
-        for r in by_period[period]:
+    units = {p: {r.unit_id: r for r in rs} for p, rs in by_period.items()}
+    for period, results in by_period.items():
+        prev = units.get(str(Period.parse(period).previous))
+        if not prev:
+            continue
+        for r in results:
             p = prev.get(r.unit_id)
             if p is not None:
                 r.previous_total = p.total
                 r.change = r.total - p.total
-        latest[kind] = {r.unit_id: r for r in by_period[period]}
 
 
 # ------------------------------------------------------------ grades
