@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from decimal import Decimal
 from itertools import groupby
-from typing import Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from ..model import Rubric, Rule
 from ..periods import label as period_label
@@ -80,11 +82,44 @@ def render_json(results: Sequence[Result]) -> str:
 # ------------------------------------------------------------ CSV
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def csv_cell(value: object) -> str:
+    """One CSV cell: a Decimal as points (2, 0.5, -1.5), None as empty, a
+    text that a spreadsheet would run as a formula (=, +, -, @, tab or CR at
+    the start) with a leading apostrophe so it is shown as text. A plain
+    signed number ("-1.5", "+2") is left alone: it is read as a number,
+    never run."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return fmt_points(value)
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _SIGNED_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """The one score-CSV writer (`booklet score --format csv` and the site's
+    download): \r\n line ends as Excel writes them, every cell through
+    `csv_cell`. Encode as utf-8-sig (BOM) so that Excel reads it as UTF-8."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    for row in rows:
+        w.writerow([csv_cell(v) for v in row])
+    return buf.getvalue()
+
+
 def render_csv(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) -> str:
     """CSV for Excel: Chinese headers, one row per result; when all rows are of
     one rubric, one column per item (第N项 得分, or 扣分 for deduction-only
     rubrics; the item's title is added where numbers repeat). Encode the text
-    as utf-8-sig (BOM) so that Excel reads it as UTF-8."""
+    as utf-8-sig (BOM) so that Excel reads it as UTF-8; texts that would run
+    as formulas are guarded (csv_cell)."""
     headers = ["考核细则", "期间", "排名", "单位编号", "单位", "总分", "自评总分", "扣分合计",
                "等次", "一票否决", "否决情形", "上期总分", "变化"]
     rids = {r.rubric_id for r in results}
@@ -101,9 +136,7 @@ def render_csv(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) ->
             if numbers.count(s.number) > 1:
                 h += f"（{titles.get(s.item_id) or s.item_id}）"
             headers.append(h + ("扣分" if deduction_only else ""))
-    buf = io.StringIO()
-    w = csv.writer(buf)          # \r\n line ends, as Excel writes them
-    w.writerow(headers)
+    rows = []
     for r in results:
         row = [r.rubric_id, r.period, _rank(r), r.unit_id, r.unit_name, fmt_points(r.total),
                fmt_points(r.self_total), fmt_points(r.deducted_total), r.grade or "",
@@ -112,8 +145,8 @@ def render_csv(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) ->
                fmt_points(r.previous_total), _change(r)]
         if item_cols:
             row += [fmt_points(s.deducted if deduction_only else s.score) for s in r.items]
-        w.writerow(row)
-    return buf.getvalue()
+        rows.append(row)
+    return csv_text(headers, rows)
 
 
 # ------------------------------------------------------------ table
