@@ -200,7 +200,7 @@ def check_records(project: Project, problems: Problems) -> None:
         elif rec.kind == "assessment" and pk != cal_kind and pk != YEAR:
             problems.error(rec.where("period"), f"考核细则「{rubric.title}」按"
                            f"{_CAL_NAMES[rubric.calendar.assessment]}考核，期间「{rec.period}」不符。",
-                           f"期间写成 {'、'.join(str(p) for p in Period.all_of(int(rec.period[:4]), cal_kind)[:2])} …",
+                           f"期间写成 {'、'.join(str(p) for p in Period.all_of(rp.year if rp else int(rec.period[:4]), cal_kind)[:2])} …",
                            code="bad-period")
         if rec.kind == "assessment":
             key = (rec.rubric, rec.unit, rec.period)

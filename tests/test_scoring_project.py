@@ -7,7 +7,8 @@ import pytest
 
 from booklet.model import Calendar, GradeCondition, Veto, VetoFinding
 from booklet.scoring import score_project
-from booklet.scoring.periods import calendar_periods, month_ids, sort_key
+from booklet.periods import sort_key
+from booklet.scoring.periods import calendar_periods, month_ids
 from scoring_fixtures import (D, assignment, finding, item, project, record, rubric,
                               rule, unit)
 

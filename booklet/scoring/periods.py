@@ -2,14 +2,15 @@
 them, and the two rollups — monthly inspections into an assessment period
 (`calendar.rollup`) and assessment results into the year (`calendar.year_end`).
 
-Period ids: ``2017`` (year), ``2017-H1``, ``2017-Q1``, ``2017-03``.
+Period ids are parsed and described by `booklet.periods.Period`; this module
+keeps what is scoring: the calendar's periods and the rollups.
 """
 from __future__ import annotations
 
 import re
 from copy import copy
 from decimal import Decimal
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 from ..model import Calendar, Finding, Record, Rubric
 from ..periods import YEAR, Period, kind_for_calendar, sort_key
@@ -20,9 +21,10 @@ from .result import Adjustment, ItemScore, Result, VetoHit
 
 def sub_periods(calendar: Calendar, year: int) -> list[str]:
     """The assessment periods inside `year` (empty for an annual calendar)."""
-    if calendar.assessment == "annual":
+    kind = kind_for_calendar(calendar.assessment)
+    if kind == YEAR:
         return []
-    return [str(p) for p in Period.all_of(year, kind_for_calendar(calendar.assessment))]
+    return [str(p) for p in Period.all_of(year, kind)]
 
 
 def calendar_periods(calendar: Calendar, year: int) -> list[str]:
@@ -36,7 +38,8 @@ def calendar_periods(calendar: Calendar, year: int) -> list[str]:
 
 def is_rollup_year(calendar: Calendar, period: str) -> bool:
     """True when the year's result is rolled up from assessment periods."""
-    return Period.parse(period).kind == YEAR and calendar.assessment != "annual"
+    return (Period.parse(period).kind == YEAR
+            and kind_for_calendar(calendar.assessment) != YEAR)
 
 
 def month_ids(period: str) -> list[str]:
