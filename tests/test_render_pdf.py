@@ -45,7 +45,7 @@ def column_text(pdf: Path, rubric, key: str) -> str:
     """The squashed text of one column of a portrait score sheet, page after
     page (cropping each page to the column: odd pages have the 28 mm binding
     margin on the left, even pages 26 mm)."""
-    from booklet.render.sheet import fit_columns
+    from booklet.render.layout import fit_columns
     cols = fit_columns(rubric)
     i = [c.key for c in cols].index(key)
     x0 = float(sum(c.width for c in cols[:i]))
