@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from booklet.render.booklets import period_sort_key
+from booklet.periods import sort_key as period_sort_key
 from booklet.render.sample import sample_project, sample_rubric
 from booklet.render.layout import fit_columns
 from booklet.render.sheet import Sheet, stack_label
