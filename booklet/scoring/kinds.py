@@ -125,7 +125,7 @@ def _value_needed(rule: Rule) -> tuple[str, ...]:
     return ("value",)
 
 
-# ------------------------------------------------------------ deduct, earn, bonus, zero
+# ------------------------------------------------------------ deduct, zero, earn, shortfall
 
 
 register(RuleKind(
@@ -146,25 +146,6 @@ register(RuleKind(
     effect=lambda rule, f, scope: [Part(earn_effect(rule, f))],
     describe=_capped("最高得"),
     fields=("amount", "per"), required=("amount",)))
-
-
-def _describe_bonus(rule: Rule) -> list[str]:
-    parts = _capped("最多加")(rule)
-    if rule.dedupe == "subject":
-        parts.append("同一事项只计最高一次")
-    return parts
-
-
-register(RuleKind(
-    "bonus", "加分",
-    "加分在该项分值之外另计，不受分值限制；同一事项只计一次的，取最高一次；"
-    "全细则的加分另有总上限的，以上限为准。",
-    effect=lambda rule, f, scope: [Part(bonus_effect(rule, f))],
-    describe=_describe_bonus, slot=OUT,
-    fields=("amount", "range", "per", "dedupe"), amount_or_range=True))
-
-
-# ------------------------------------------------------------ shortfall, tiered
 
 
 def _describe_shortfall(rule: Rule) -> list[str]:
@@ -191,25 +172,6 @@ register(RuleKind(
     describe=_describe_shortfall,
     fields=("target", "step", "amount", "unit"), required=("target", "step", "amount"),
     finding_needs=_value_needed, check_finding=_check_shortfall))
-
-
-def _tiered(rule: Rule, f: Finding, scope: Scope) -> list[Part]:
-    amount, tier = tiered_effect(rule, f)
-    return [Part(amount, note=f"档次：{tier.label}" if tier is not None and tier.label else "")]
-
-
-def _describe_tiered(rule: Rule) -> list[str]:
-    tiers = []
-    for t in rule.tiers:
-        name = t.label or (f"{p(t.min)}及以上" if t.min is not None else "其余")
-        tiers.append(f"{name}扣{p(t.amount)}分")
-    return ["，".join(tiers) if tiers else "按档扣分"]
-
-
-register(RuleKind(
-    "tiered", "分档扣分", "按实测值落在哪一档扣该档规定的分。",
-    effect=_tiered, describe=_describe_tiered,
-    fields=("tiers",), required=("tiers",), finding_needs=_value_needed))
 
 
 # ------------------------------------------------------------ trend
@@ -262,6 +224,25 @@ register(RuleKind(
     effect=_trend, describe=_describe_trend,
     fields=("measure", "step", "flat", "down", "up", "min", "max", "down_as_bonus", "zero_full"),
     required=("measure", "step"), finding_needs=lambda rule: ("value", "baseline")))
+
+
+# ------------------------------------------------------------ bonus
+
+
+def _describe_bonus(rule: Rule) -> list[str]:
+    parts = _capped("最多加")(rule)
+    if rule.dedupe == "subject":
+        parts.append("同一事项只计最高一次")
+    return parts
+
+
+register(RuleKind(
+    "bonus", "加分",
+    "加分在该项分值之外另计，不受分值限制；同一事项只计一次的，取最高一次；"
+    "全细则的加分另有总上限的，以上限为准。",
+    effect=lambda rule, f, scope: [Part(bonus_effect(rule, f))],
+    describe=_describe_bonus, slot=OUT,
+    fields=("amount", "range", "per", "dedupe"), amount_or_range=True))
 
 
 # ------------------------------------------------------------ convert, rank
@@ -355,3 +336,25 @@ register(RuleKind(
     effect=_rank, describe=_describe_rank, slot=SET,
     fields=("amount", "group_by"), required=("amount", "group_by"),
     finding_needs=_value_needed))
+
+
+# ------------------------------------------------------------ tiered
+
+
+def _tiered(rule: Rule, f: Finding, scope: Scope) -> list[Part]:
+    amount, tier = tiered_effect(rule, f)
+    return [Part(amount, note=f"档次：{tier.label}" if tier is not None and tier.label else "")]
+
+
+def _describe_tiered(rule: Rule) -> list[str]:
+    tiers = []
+    for t in rule.tiers:
+        name = t.label or (f"{p(t.min)}及以上" if t.min is not None else "其余")
+        tiers.append(f"{name}扣{p(t.amount)}分")
+    return ["，".join(tiers) if tiers else "按档扣分"]
+
+
+register(RuleKind(
+    "tiered", "分档扣分", "按实测值落在哪一档扣该档规定的分。",
+    effect=_tiered, describe=_describe_tiered,
+    fields=("tiers",), required=("tiers",), finding_needs=_value_needed))
