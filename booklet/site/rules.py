@@ -31,7 +31,6 @@ SCORING_STEPS = [
     "出现一票否决情形的，等次按细则规定处理（如直接评为不合格、排名列最后），原计算得分仍予保留。",
 ]
 
-_CAL_INSPECTION = {"none": "不设月度督查", "monthly": "每月督查"}
 _CAL_ASSESSMENT = {"monthly": "每月考核", "quarterly": "每季度考核",
                    "half_year": "每半年考核", "annual": "每年考核一次"}
 _CAL_ROLLUP = {"sum": "累计计入", "average": "取平均计入", "last": "取最后一次计入"}
