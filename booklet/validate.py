@@ -15,11 +15,11 @@ from pathlib import Path, PurePosixPath
 from . import periods as P
 from .errors import Problems
 from .model import Finding, Project, Record, Rubric, Rule, Unit
+from .render.columns import COLUMNS
 from .scoring.kinds import KINDS
 from .textfmt import fmt_points
 
-COLUMN_KEYS = {"section", "number", "title", "requirement", "points", "standard",
-               "self_note", "self_score", "deducted", "added", "score"}
+COLUMN_KEYS = frozenset(COLUMNS)    # printed column keys: the registry of render/columns.py
 FIELD_HINTS = {"tiers": "列出各档 min 和 amount。"}   # hint for a missing rule field
 
 
