@@ -11,6 +11,7 @@ from ..periods import Period, sort_key
 from .periods import (calendar_periods, inspection_findings, is_rollup_year, month_ids,
                       sub_periods, year_rollup)
 from .ranking import assign_grades, assign_ranks, rank_bests, set_changes
+from .evaluate import Entry
 from .record import Context, RubricIndex, RuleError, score_record, veto_hits
 from .result import Result, VetoHit
 
@@ -204,8 +205,8 @@ def _score_rubric(project: Project, rubric: Rubric,
                 year_vetoes = [v for r in yrecs for v in r.vetoes]
                 d_vetoes = list(d[1]) if d is not None else []
                 extra: list[VetoHit] = veto_hits(
-                    index, year_findings, year_vetoes + d_vetoes,
-                    frozenset(id(v) for v in d_vetoes))
+                    index, [Entry(f) for f in year_findings],
+                    [Entry(v) for v in year_vetoes] + [Entry(v, derived=True) for v in d_vetoes])
                 res = year_rollup(rubric, y, parts, cal.year_end, extra_vetoes=extra,
                                   extra_files=[r.loc.file for r in yrecs])
             flags[(y, uid)] = ([f for sp in subs for f in flags.get((sp, uid), ())]
