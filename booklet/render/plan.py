@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from .. import paths
 from ..annex.print import ledger_annex_html
+from ..site.privacy import public_results
 from ..buildctx import BuildContext
 from ..errors import BookletError, Problems
 from ..model import Loc, Project, Rubric, Unit
@@ -332,9 +333,11 @@ class _Planner:
             unit = _unit(project, uid, names.get(uid, ""))
             for n, rid in enumerate(rids, 1):
                 docs.append(self.ledger(rubrics[rid], unit, n, len(rids)))
+        # public documents: texts marked internal left out
+        public = public_results(project, self.ctx.results)
         # summaries per rubric and period
         by_period: dict[tuple[str, str], list[Result]] = {}
-        for res in self.ctx.results:
+        for res in public:
             if res.rubric_id in rubrics:
                 by_period.setdefault((res.rubric_id, res.period), []).append(res)
         for (rid, period) in sorted(by_period, key=lambda k: (k[0], period_sort_key(k[1]))):
@@ -342,7 +345,7 @@ class _Planner:
         for rid in sorted(rubrics):
             docs.append(self.blank(rubrics[rid]))
         counter: dict[tuple[str, str], int] = {}
-        for res in sorted(self.ctx.results, key=lambda r: (r.rubric_id, period_sort_key(r.period),
+        for res in sorted(public, key=lambda r: (r.rubric_id, period_sort_key(r.period),
                                                            r.unit_id)):
             if res.rubric_id in rubrics:
                 n = counter.get((res.rubric_id, res.period), 0)
