@@ -867,9 +867,9 @@ def generate(root: Path = ROOT) -> Writer:
 
 def summary(root: Path) -> None:
     sys.path.insert(0, str(root))
-    from booklet.load import load_project
+    from booklet.build import load_and_validate
     from booklet.scoring.project import score_project
-    project, problems = load_project(root)
+    project, problems = load_and_validate(root)
     if project is None or problems.errors:
         print(problems.report())
         return

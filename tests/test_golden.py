@@ -44,25 +44,15 @@ def _run_score(args: list[str]) -> bytes:
     return result.stdout_bytes
 
 
-def _context(out: Path):
-    from booklet.annex.derive import derive_findings
-    from booklet.buildctx import BuildContext
-    from booklet.commands._common import load_or_stop
-    from booklet.commands.build import build_id
-    from booklet.scoring import score_project
-    project, _ = load_or_stop(REPO, quiet_warnings=True)
-    return BuildContext(project=project, results=score_project(project, derive=derive_findings),
-                        site_dir=out / "site", internal_dir=out / "internal",
-                        cache_dir=out / "cache", pdf=False, progress=False, build_id=build_id(REPO))
-
-
 def generate(out: Path) -> dict[str, bytes]:
     """Every golden output, regenerated; `out` holds the built files."""
+    from booklet import build
     from booklet.render.booklets import build_pdfs
     from booklet.site.build import build_site
 
     outputs = {name: _run_score(args) for name, args in SCORE_OUTPUTS.items()}
-    ctx = _context(out)
+    ctx = build.prepare(REPO, site_dir=out / "site", internal_dir=out / "internal",
+                        pdf=False, progress=False)
     build_site(ctx)
     # print HTML only: with ctx.pdf False, build_pdfs stops before WeasyPrint
     wanted = {Path(p).relative_to(Path(p).parts[0]).with_suffix(".pdf").as_posix()

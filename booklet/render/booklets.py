@@ -542,13 +542,8 @@ def _carrier_html(doc: Doc) -> str:
 def _code_stamp() -> str:
     """Identity of booklet's own code and theme (a change of scoring or
     templates must not reuse the last build's output)."""
-    h = hashlib.sha256()
-    pkg = Path(__file__).resolve().parent.parent
-    for p in sorted(pkg.rglob("*")):
-        if p.suffix in (".py", ".html", ".css", ".json", ".yml") and p.is_file():
-            st = p.stat()
-            h.update(f"{p.relative_to(pkg)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+    from .cache import code_hash
+    return code_hash()
 
 
 def _fast_key(ctx: BuildContext) -> Optional[str]:
