@@ -52,9 +52,10 @@ def generate(out: Path) -> dict[str, bytes]:
 
     outputs = {name: _run_score(args) for name, args in SCORE_OUTPUTS.items()}
     ctx = build.prepare(REPO, site_dir=out / "site", internal_dir=out / "internal",
-                        pdf=False, progress=False)
-    build_site(ctx)
+                        pdf=True, progress=False)
+    build_site(ctx)             # as a full build: pages link the PDFs
     # print HTML only: with ctx.pdf False, build_pdfs stops before WeasyPrint
+    ctx.pdf = False
     wanted = {Path(p).relative_to(Path(p).parts[0]).with_suffix(".pdf").as_posix()
               for p in PRINT_OUTPUTS.values()}
     build_pdfs(ctx, only=lambda d: d.rel.as_posix() in wanted)
