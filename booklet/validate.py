@@ -15,10 +15,10 @@ from . import periods as P
 from .annex.derive import annex_rules
 from .errors import Problems
 from .model import Finding, Project, Record, Rubric, Rule, Unit
+from .render.columns import COLUMNS
 from .textfmt import fmt_points
 
-COLUMN_KEYS = {"section", "number", "title", "requirement", "points", "standard",
-               "self_note", "self_score", "deducted", "added", "score"}
+COLUMN_KEYS = frozenset(COLUMNS)    # printed column keys: the registry of render/columns.py
 NEEDS = {  # rule kind -> fields the rule itself must have
     "shortfall": ("target", "step", "amount"),
     "trend": ("measure", "step"),

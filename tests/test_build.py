@@ -109,12 +109,12 @@ def test_one_code_hash_for_every_cache(tmp_path, monkeypatch):
     import shutil
 
     from booklet import build
-    from booklet.render import booklets, cache
+    from booklet.render import cache, manifest
     pkg = tmp_path / "booklet"
     shutil.copytree(cache.PACKAGE, pkg, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(cache, "PACKAGE", pkg)
     before = cache.code_hash()
-    assert booklets._code_stamp() == before
+    assert manifest.code_stamp() == before
     (tmp_path / "booklet.yml").write_text(MINI_CONFIG, encoding="utf-8")
     assert f"-{before[:16]}-" in build.fingerprint(tmp_path, {})
     css = next(pkg.rglob("*.css"))
