@@ -7,11 +7,11 @@ in range; dates are real and inside their period; nothing is duplicated.
 """
 from __future__ import annotations
 
-import importlib.util
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
+from .annex.derive import annex_rules
 from .periods import MONTH, YEAR, Period, kind_for_calendar
 from .errors import Problems
 from .model import Finding, Project, Record, Rubric, Rule, Unit
@@ -232,9 +232,8 @@ def _warn_typed_annex_findings(project: Project, rubric: Rubric, unit: Unit, rec
     """A rule that annex data decides (001 item 2 from 附件2, item 5 from 附件3)
     ignores what is typed for it: say so rather than let a typed line vanish."""
     annex = (project.annex or {}).get(unit.id)
-    if annex is None or importlib.util.find_spec("booklet.annex.derive") is None:
+    if annex is None:
         return
-    from .annex.derive import annex_rules
     ar = annex_rules(rubric)
     if ar is None:
         return

@@ -339,7 +339,7 @@ class Hutang:
         return {"item7_fail": item7_fail, "found": found}
 
     def _write_photo(self, name: str) -> None:
-        path = ROOT / PHOTO_DIR / name
+        path = self.w.root / PHOTO_DIR / name   # --root: never the repo
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(_png(32, 24, (200, 200, 196), (120, 128, 120)))
         if name not in self.photos_written:
@@ -867,9 +867,9 @@ def generate(root: Path = ROOT) -> Writer:
 
 def summary(root: Path) -> None:
     sys.path.insert(0, str(root))
-    from booklet.load import load_project
+    from booklet.build import load_and_validate
     from booklet.scoring.project import score_project
-    project, problems = load_project(root)
+    project, problems = load_and_validate(root)
     if project is None or problems.errors:
         print(problems.report())
         return

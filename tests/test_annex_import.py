@@ -51,13 +51,13 @@ def proj(tmp_path) -> Path:
 
 
 def annex_of(proj: Path, unit: str = "east"):
-    project, _ = load_project(proj, validate=False)
+    project, _ = load_project(proj)
     annex, problems = load_annex(proj, project.config)
     return annex.get(unit), problems
 
 
 def config(proj: Path):
-    project, _ = load_project(proj, validate=False)
+    project, _ = load_project(proj)
     return project.config
 
 
@@ -214,7 +214,7 @@ def test_funds_amounts_and_approved_more_than_requested(proj, tmp_path):
 # ---------------------------------------------------------------- export and back
 
 def test_export_then_import_gives_the_same_data(tmp_path, example_copy):
-    project, _ = load_project(example_copy, validate=False)
+    project, _ = load_project(example_copy)
     src = project.annex["hutang-03"]
     files = export_unit(src, tmp_path / "out", project.config.unit("hutang-03"))
     assert [f.relative_to(tmp_path / "out").as_posix() for f in files] == [
