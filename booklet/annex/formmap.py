@@ -50,6 +50,11 @@ class _Table:
         return SheetLoc(self.src, n, (col + 1) if col is not None else 0, sheet,
                         self.header_names.get(key, ""))
 
+    def only_columns(self, values: dict) -> dict:
+        """Drop the keys whose column the sheet lacks: the schema then names
+        what is missing at this row, as it would for a YAML file."""
+        return {k: v for k, v in values.items() if k in self.headers}
+
     def get(self, cells: list, key: str):
         i = self.headers.get(key)
         return cells[i] if i is not None and i < len(cells) else None
@@ -152,6 +157,7 @@ def _roster_row(t: _Table, data: dict, teams: dict, state: dict, sheet: str, n: 
     member = {"name": name, "age": cell_int(t.get(cells, "age")),
               "phone": cell_phone(t.get(cells, "phone")), "role": cell_role(t.get(cells, "role")),
               "address": cell_text(t.get(cells, "address"))}
+    member = t.only_columns(member)
     entry["members"].append(member)
     mp = ("teams", ti, "members", mi)
     t.locs[mp] = t.loc(sheet, n)
@@ -204,6 +210,7 @@ def _duty_row(t: _Table, data: dict, filings: dict, sheet: str, n: int, cells: l
     row = {"date": d, "time": cell_slot(t.get(cells, "time")),
            "members": cell_text(t.get(cells, "members")),
            "phone": cell_phone(t.get(cells, "phone")), "area": cell_text(t.get(cells, "area"))}
+    row = t.only_columns(row)
     f["rows"].append(row)
     rp = ("filings", fi, "rows", ri)
     t.locs[rp] = t.loc(sheet, n)
@@ -223,6 +230,7 @@ def _funds_row(t: _Table, data: dict, sheet: str, n: int, cells: list) -> None:
     if q["approved"] is None:
         del q["approved"]
     qi = len(data["requests"])
+    q = t.only_columns(q)
     data["requests"].append(q)
     qp = ("requests", qi)
     t.locs[qp] = t.loc(sheet, n)
