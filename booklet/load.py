@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from . import schemacheck
 from .errors import Problems
+from .scoring.kinds import DECIMAL, FLAG, PAIR, RULE_FIELDS, TIERS, WORDS
 from .model import (
     Assignment, Calendar, Column, Config, Finding, Grade, GradeCondition, Item,
     Loc, Note, Output, Privacy, Project, Record, Rubric, Rule, Section,
@@ -89,24 +90,25 @@ def build_config(d: LocDict, rel: str) -> Config:
 
 # ------------------------------------------------------------------ rubric
 
-RULE_FIELDS = ("target", "step", "flat", "down", "up", "min", "max", "scale", "cap", "amount")
+def _rule_field(kind: str, v: Any) -> Any:
+    """One rule field's value as the model holds it (kinds.RULE_FIELDS says which kind)."""
+    if kind == DECIMAL:
+        return _dec(v)
+    if kind == PAIR:
+        return (_dec(v[0]), _dec(v[1])) if v else None
+    if kind == WORDS:
+        return tuple(v or ())
+    if kind == FLAG:
+        return bool(v or False)
+    if kind == TIERS:
+        return tuple(Tier(min=_dec(t.get("min")), amount=_dec(t.get("amount")) or Decimal(0),
+                          label=t.get("label", "")) for t in v or ())
+    return v
 
 
 def build_rule(d: LocDict, rel: str) -> Rule:
-    kw: dict[str, Any] = {f: _dec(d.get(f)) for f in RULE_FIELDS}
-    rng = d.get("range")
-    return Rule(
-        id=_sid(d["id"]), kind=d["kind"], text=d.get("text", ""),
-        range=(_dec(rng[0]), _dec(rng[1])) if rng else None,
-        per=d.get("per"), applies_to=tuple(d.get("applies_to") or ()),
-        unit=d.get("unit"), measure=d.get("measure"),
-        down_as_bonus=bool(d.get("down_as_bonus", False)),
-        zero_full=bool(d.get("zero_full", False)),
-        dedupe=d.get("dedupe"), source=d.get("source"), group_by=d.get("group_by"),
-        tiers=tuple(Tier(min=_dec(t.get("min")), amount=_dec(t.get("amount")) or Decimal(0),
-                         label=t.get("label", "")) for t in d.get("tiers") or ()),
-        loc=_loc(d, rel), **kw,
-    )
+    return Rule(id=_sid(d["id"]), kind=d["kind"], text=d.get("text", ""), loc=_loc(d, rel),
+                **{name: _rule_field(kind, d.get(name)) for name, kind in RULE_FIELDS.items()})
 
 
 def build_rubric(d: LocDict, rel: str) -> Rubric:

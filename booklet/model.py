@@ -11,11 +11,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-RULE_KINDS = (
-    "deduct", "zero", "earn", "shortfall", "trend",
-    "bonus", "convert", "rank", "tiered",
-)
-UNIT_KINDS = ("社区", "村", "派出所", "局属单位", "街道", "部门")
+
+def __getattr__(name: str):
+    # RULE_KINDS: the names in the rule kind registry (booklet/scoring/kinds.py),
+    # read when asked so that the registry stays the one list.
+    if name == "RULE_KINDS":
+        from .scoring.kinds import KINDS
+        return tuple(KINDS)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ class Tier:
 @dataclass
 class Rule:
     id: str
-    kind: str                          # one of RULE_KINDS
+    kind: str                          # a name in scoring/kinds.KINDS
     text: str                          # the seed's phrase this rule encodes, verbatim
     amount: Optional[Decimal] = None   # per finding / per count / per step
     range: Optional[tuple[Decimal, Decimal]] = None   # assessor chooses in [lo, hi]

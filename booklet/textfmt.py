@@ -1,15 +1,17 @@
-"""Formatting of numbers, dates, money and phone numbers for print and site.
+"""Formatting of numbers, dates, money, phone numbers and plain-text tables
+for print, site and the command line.
 
 Pure functions; templates call them through filters of the same name.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Optional
+from typing import Iterable, Optional, Sequence
 
-from .periods import PERIOD_RE
+from .periods import label as fmt_period  # noqa: F401  (the templates' `period` filter)
 
 TWO_PLACES = Decimal("0.01")
 
@@ -49,19 +51,27 @@ def fmt_date(d: Optional[date]) -> str:
 
 
 
-def fmt_period(period: str) -> str:
-    """2017 → 2017年度; 2017-Q1 → 2017年第一季度; 2017-H2 → 2017年下半年; 2017-03 → 2017年3月."""
-    m = PERIOD_RE.match(period or "")
-    if not m:
-        return period
-    year, part = m.groups()
-    if part is None:
-        return f"{year}年度"
-    if part.startswith("Q"):
-        return f"{year}年第{'一二三四'[int(part[1]) - 1]}季度"
-    if part.startswith("H"):
-        return f"{year}年{'上下'[int(part[1]) - 1]}半年"
-    return f"{year}年{int(part)}月"
+def width(text: str) -> int:
+    """Display columns: East Asian Wide and Fullwidth characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, w: int, right: bool = False) -> str:
+    gap = " " * max(0, w - width(text))
+    return gap + text if right else text + gap
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
+               right: Iterable[int] = ()) -> str:
+    """A plain-text table that lines up Chinese text; `right`: right-aligned
+    column indexes."""
+    right = set(right)
+    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(pad(c, widths[i], i in right)
+                                   for i, c in enumerate(cells)).rstrip()
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    out.extend(line(r) for r in rows)
+    return "\n".join(out)
 
 
 MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")

@@ -12,21 +12,16 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
-from . import periods as P
 from . import photos
+from .periods import MONTH, YEAR, Period, kind_for_calendar
 from .errors import Problems
 from .model import Finding, Project, Record, Rubric, Rule, Unit
+from .render.columns import COLUMNS
+from .scoring.kinds import KINDS
 from .textfmt import fmt_points
 
-COLUMN_KEYS = {"section", "number", "title", "requirement", "points", "standard",
-               "self_note", "self_score", "deducted", "added", "score"}
-NEEDS = {  # rule kind -> fields the rule itself must have
-    "shortfall": ("target", "step", "amount"),
-    "trend": ("measure", "step"),
-    "rank": ("amount", "group_by"),
-    "earn": ("amount",),
-}
-VALUE_KINDS = {"shortfall", "trend", "convert", "rank", "tiered"}
+COLUMN_KEYS = frozenset(COLUMNS)    # printed column keys: the registry of render/columns.py
+FIELD_HINTS = {"tiers": "列出各档 min 和 amount。"}   # hint for a missing rule field
 
 
 def validate_project(project: Project, problems: Problems) -> None:
@@ -74,7 +69,7 @@ def check_config(project: Project, problems: Problems) -> None:
                                  f"考核的是{'、'.join(rubric.assesses)}。",
                                  "确认是否分配错了考核细则。", code="kind-mismatch")
         for period in a.periods:
-            if P.kind_of(period) is None:
+            if Period.parse_or_none(period) is None:
                 problems.error(a.loc, f"期间「{period}」格式不对。", "写成 2017、2017-Q1 或 2017-03。",
                                code="bad-period")
 
@@ -151,20 +146,18 @@ def _sum_warning(problems, loc, documented, text):
 
 
 def check_rule(r: Rule, problems: Problems, points) -> None:
-    for f in NEEDS.get(r.kind, ()):
-        if getattr(r, f) is None:
+    kind = KINDS.get(r.kind)          # an unknown kind is a schema error already
+    for f in kind.required if kind else ():
+        if getattr(r, f) in (None, ()):
             problems.error(r.loc, f"规则「{r.id}」（{r.kind}）缺少 {f}。",
-                           "按 docs/formats.md 的规则表补上该字段。", code="rule-field")
-    if r.kind in ("deduct", "bonus"):
-        if (r.amount is None) == (r.range is None):
-            problems.error(r.loc, f"规则「{r.id}」要写 amount（固定分值）或 range（范围），二者选一。",
-                           "例如 `amount: 1` 或 `range: [1, 2]`。", code="rule-field")
+                           FIELD_HINTS.get(f, "按 docs/formats.md 的规则表补上该字段。"),
+                           code="rule-field")
+    if kind and kind.amount_or_range and (r.amount is None) == (r.range is None):
+        problems.error(r.loc, f"规则「{r.id}」要写 amount（固定分值）或 range（范围），二者选一。",
+                       "例如 `amount: 1` 或 `range: [1, 2]`。", code="rule-field")
     if r.range is not None and r.range[0] > r.range[1]:
         problems.error(r.loc, f"规则「{r.id}」的范围 {list(map(fmt_points, r.range))} 下限大于上限。",
                        "写成 [小, 大]。", code="rule-field")
-    if r.kind == "tiered" and not r.tiers:
-        problems.error(r.loc, f"规则「{r.id}」（tiered）缺少 tiers。", "列出各档 min 和 amount。",
-                       code="rule-field")
 
 
 # ------------------------------------------------------------------ records
@@ -192,14 +185,16 @@ def check_records(project: Project, problems: Problems) -> None:
             problems.error(rec.where("unit"), f"单位「{unit.name}」没有被分配考核细则「{rubric.title}」。",
                            "在 booklet.yml 的 assign 中把该单位加入这个考核细则。", code="not-assigned")
         _check_layout(rec, problems)
-        pk = P.kind_of(rec.period)
-        if rec.kind == "inspection" and pk != "monthly":
+        rp = Period.parse_or_none(rec.period)
+        pk = rp.kind if rp is not None else None
+        cal_kind = kind_for_calendar(rubric.calendar.assessment)
+        if rec.kind == "inspection" and pk != MONTH:
             problems.error(rec.where("period"), f"督查记录的期间应为月份（如 2017-03），而不是「{rec.period}」。",
                            "把 period 改成督查所在的月份，或把 kind 改为 assessment。", code="bad-period")
-        elif rec.kind == "assessment" and pk != rubric.calendar.assessment and pk != "annual":
+        elif rec.kind == "assessment" and pk != cal_kind and pk != YEAR:
             problems.error(rec.where("period"), f"考核细则「{rubric.title}」按"
                            f"{_CAL_NAMES[rubric.calendar.assessment]}考核，期间「{rec.period}」不符。",
-                           f"期间写成 {'、'.join(P.periods_of(P.year_of(rec.period), rubric.calendar.assessment)[:2])} …",
+                           f"期间写成 {'、'.join(str(p) for p in Period.all_of(rp.year if rp else int(rec.period[:4]), cal_kind)[:2])} …",
                            code="bad-period")
         if rec.kind == "assessment":
             key = (rec.rubric, rec.unit, rec.period)
@@ -272,7 +267,7 @@ def _check_layout(rec: Record, problems: Problems) -> None:
 
 
 def _check_date(d, period, loc, what, problems) -> None:
-    first, last = P.bounds(period)
+    first, last = Period.parse(period).bounds
     if not (first <= d <= last):
         problems.error(loc, f"{what} {d.isoformat()} 不在期间 {period}（{first.isoformat()} 至 "
                        f"{last.isoformat()}）内。", "改正日期，或把记录放到正确的期间。", code="date-range")
@@ -325,25 +320,18 @@ def check_finding(project: Project, rubric: Rubric, unit: Unit, rec: Record, f: 
     if f.amount is not None and points is not None and f.amount > points:
         problems.error(f.where("amount"), f"{where}的分值 {fmt_points(f.amount)} 超过该项分值 {fmt_points(points)}。",
                        "检查 amount。", code="amount-range")
-    if rule.kind in VALUE_KINDS and f.value is None and not (rule.kind == "convert" and rule.source):
+    kind = KINDS.get(rule.kind)
+    needs = kind.finding_needs(rule) if kind else ()
+    if "value" in needs and f.value is None:
         problems.error(f.loc, f"{where}需要测量值 value（原文：{rule.text}）。",
                        "写上 value，例如签订率 96 或案件数 12。", code="missing-value")
-    if rule.kind == "trend" and f.baseline is None:
+    if "baseline" in needs and f.baseline is None:
         problems.error(f.loc, f"{where}需要上年同期的数 baseline。", "写上 baseline: 上年的数。",
                        code="missing-baseline")
     if f.value is not None and f.value < 0:
         problems.error(f.where("value"), f"{where}的测量值不能为负数。", "改正 value。", code="negative")
-    if rule.kind == "convert" and not rule.source:
-        scale = f.scale or rule.scale
-        if scale is None:
-            problems.error(f.loc, f"{where}要折算的分数缺少满分 scale。", "写上 scale，例如 100。",
-                           code="missing-scale")
-        elif f.value is not None and f.value > scale:
-            problems.error(f.where("value"), f"{where}的单项考核分数 {fmt_points(f.value)} 超过满分 {fmt_points(scale)}。",
-                           "检查 value 和 scale。", code="value-range")
-    if rule.kind == "shortfall" and rule.unit == "%" and f.value is not None and f.value > 100:
-        problems.error(f.where("value"), f"{where}的百分比 {fmt_points(f.value)} 超过 100。", "写 0 到 100 之间的数。",
-                       code="value-range")
+    if kind and kind.check_finding:
+        kind.check_finding(rule, f, where, problems)
     if f.date is not None:
         _check_date(f.date, rec.period, f.where("date"), "发现日期", problems)
     root = Path(project.root).resolve()

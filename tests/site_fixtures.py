@@ -202,7 +202,7 @@ def _score_unit(rubric: Rubric, unit: Unit, period: str, rng: random.Random,
                                differs=self_score != score))
     if rubric.mode == "deduction_only":
         ded = sum((i.deducted for i in items), D(0))
-        total = -ded
+        total = ded                  # as scoring has it: without a base the total is the deduction
     else:
         ded = sum((i.deducted for i in items), D(0))
         total = sum((i.score for i in items), D(0))

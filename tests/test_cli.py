@@ -76,6 +76,6 @@ def test_rubrics_table_aligns_chinese(mini):
     r = run("rubrics", mini)
     assert r.returncode == 0
     header, rule, row = r.stdout.splitlines()[:3]
-    from booklet.commands.tabulate import width
+    from booklet.textfmt import width
     # the second column starts at the same display column in every line
     assert width(header.split("名称")[0]) == width(row.split("测试考核细则")[0])

@@ -16,6 +16,7 @@ from booklet.buildctx import BuildContext
 from booklet.errors import BookletError
 from booklet.model import Loc
 from booklet.render import booklets, fonts
+from booklet.render.env import THEME_DIR
 from booklet.render.fetcher import SafeFetcher, UrlGuard, resolve_photo
 from booklet.render.sample import sample_project, sample_rubric, tiny_png
 
@@ -109,7 +110,7 @@ def test_a_template_cannot_read_system_files(tmp_path):
                                       units=1, periods=("2017-Q1",), photo=False)
     custom = Path(project.root) / "templates" / "print" / "blank.html"
     custom.parent.mkdir(parents=True)
-    theme = Path(booklets.THEME_DIR) / "print" / "blank.html"
+    theme = Path(THEME_DIR) / "print" / "blank.html"
     custom.write_text(theme.read_text().replace(
         "{{ sheet_table(sheet, breaks) }}",
         '<img src="file:///etc/passwd">{{ sheet_table(sheet, breaks) }}'), encoding="utf-8")

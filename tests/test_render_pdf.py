@@ -16,8 +16,9 @@ import pytest
 
 from booklet import paths
 from booklet.buildctx import BuildContext
-from booklet.render import booklets
+from booklet.render import booklets, plan
 from booklet.render.booklets import build_pdfs
+from booklet.render.env import THEME_DIR
 from booklet.render.sample import sample_project, sample_rubric
 
 pytestmark = pytest.mark.skipif(
@@ -45,7 +46,7 @@ def column_text(pdf: Path, rubric, key: str) -> str:
     """The squashed text of one column of a portrait score sheet, page after
     page (cropping each page to the column: odd pages have the 28 mm binding
     margin on the left, even pages 26 mm)."""
-    from booklet.render.sheet import fit_columns
+    from booklet.render.layout import fit_columns
     cols = fit_columns(rubric)
     i = [c.key for c in cols].index(key)
     x0 = float(sum(c.width for c in cols[:i]))
@@ -278,7 +279,7 @@ def test_pdfa_variant(tmp_path):
 
 def test_project_template_overrides_the_theme(tmp_path):
     ctx = make_ctx(tmp_path, rubrics=[sample_rubric("deduction")], units=1)
-    theme = Path(booklets.THEME_DIR) / "print" / "blank.html"
+    theme = Path(THEME_DIR) / "print" / "blank.html"
     custom = Path(ctx.project.root) / "templates" / "print" / "blank.html"
     custom.parent.mkdir(parents=True)
     custom.write_text(theme.read_text().replace(
@@ -289,7 +290,7 @@ def test_project_template_overrides_the_theme(tmp_path):
 
 
 def test_big_summary_is_laid_out_in_parts_with_running_numbers(tmp_path, monkeypatch):
-    monkeypatch.setattr(booklets, "UNITS_PER_PART", 1)
+    monkeypatch.setattr(plan, "UNITS_PER_PART", 1)
     ctx = make_ctx(tmp_path, rubrics=[sample_rubric()], units=3)
     pdf = build_pdfs(ctx, only=lambda d: d.kind == "summary")[0]
     n = int(pdfinfo(pdf)["Pages"])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from booklet.render.booklets import period_sort_key
+from booklet.periods import sort_key as period_sort_key
 from booklet.render.sample import sample_project, sample_rubric
-from booklet.render.sheet import Sheet, fit_columns, stack_label
+from booklet.render.layout import fit_columns
+from booklet.render.sheet import Sheet, stack_label
 
 
 def test_columns_fill_the_text_area_in_the_rubric_order():

@@ -7,8 +7,8 @@ import pytest
 
 from booklet.model import Calendar, GradeCondition, Veto, VetoFinding
 from booklet.scoring import score_project
-from booklet.scoring.periods import (calendar_periods, months_of, previous_period,
-                                     sort_key)
+from booklet.periods import sort_key
+from booklet.scoring.periods import calendar_periods, month_ids
 from scoring_fixtures import (D, assignment, finding, item, project, record, rubric,
                               rule, unit)
 
@@ -62,9 +62,7 @@ def test_calendar_periods():
     assert calendar_periods(Calendar(assessment="annual"), 2017) == ["2017"]
     assert calendar_periods(Calendar(assessment="half_year"), 2022) == ["2022-H1", "2022-H2", "2022"]
     assert len(calendar_periods(Calendar(assessment="monthly"), 2017)) == 13
-    assert months_of("2017-Q2") == ["2017-04", "2017-05", "2017-06"]
-    assert previous_period("2017-Q2") == "2017-Q1" and previous_period("2017-Q1") is None
-    assert previous_period("2017") is None and previous_period("2017-03") == "2017-02"
+    assert month_ids("2017-Q2") == ["2017-04", "2017-05", "2017-06"]
     assert sorted(["2017", "2017-Q2", "2017-03", "2017-Q1"], key=sort_key) == [
         "2017-03", "2017-Q1", "2017-Q2", "2017"]
 
@@ -186,6 +184,20 @@ def test_previous_total_and_change():
     assert (q2.previous_total, q2.change) == (D(24), D(-10))
     assert q4.previous_total is None          # Q3 missing: nothing to compare with
     assert y.previous_total is None and y.change is None
+
+
+def test_change_crosses_the_year_boundary():
+    # the rubric scores 2016-Q4 and 2017-Q1 (explicit periods): Q1's previous is 2016-Q4
+    recs = [q("xinhua", "2016-Q4", patrol(1)), q("xinhua", "2017-Q1", patrol(3)),
+            q("chengdong", "2017-Q1")]
+    p = project([hutang()], recs, [unit("xinhua"), unit("chengdong")],
+                assign=[assignment("hutang-2017", ["xinhua", "chengdong"],
+                                   ["2016-Q4", "2017-Q1"])])
+    res = score_project(p)
+    x16, x17 = one(res, "xinhua", "2016-Q4"), one(res, "xinhua", "2017-Q1")
+    assert x16.previous_total is None
+    assert (x17.previous_total, x17.change) == (D(19), D(-10))
+    assert one(res, "chengdong", "2017-Q1").change is None     # no 2016-Q4 result
 
 
 # ------------------------------------------------------------ ranks

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from booklet.model import Calendar, Veto
 from booklet.scoring import fmt_points, score_project
 from booklet.scoring.fmt import fmt_signed, json_number
-from booklet.scoring.report import (render_csv, render_explain, render_json, render_table,
-                                    width)
+from booklet.scoring.report import (csv_cell, render_csv, render_explain, render_json,
+                                    render_table)
+from booklet.textfmt import width
 from scoring_fixtures import D, finding, item, project, record, rubric, rule, unit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +111,24 @@ def test_csv_has_chinese_headers():
                             "扣分合计", "等次", "一票否决", "否决情形", "上期总分", "变化"]
     assert rows[0][13:] == ["第1项", "第6项"]
     assert rows[3][2:6] == ["3", "renmin", "人民社区", "26"] and rows[3][9] == "是"
+
+
+@pytest.mark.parametrize("value, text", [
+    ("=1+1", "'=1+1"), ("+cmd", "'+cmd"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("新华社区", "新华社区"), ("-1.5", "-1.5"), ("+2", "+2"),
+    (D("-1.50"), "-1.5"), (None, ""), (3, "3"), ("", ""),
+])
+def test_csv_cell_guards_formulas_but_not_numbers(value, text):
+    assert csv_cell(value) == text
+
+
+def test_cli_csv_guards_formula_looking_names():
+    p = sample()
+    p.config.units[0].name = '=HYPERLINK("http://x","y")'
+    text = render_csv(score_project(p), p.rubrics)
+    names = [row[4] for row in csv.reader(io.StringIO(text))][1:]
+    assert """'=HYPERLINK("http://x","y")""" in names
+    assert not any(n.startswith("=") for n in names)
 
 
 def test_explain_trail():

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from booklet import paths
+from booklet.periods import Period
 from booklet.site import charts
 from booklet.site.build import OutsideSiteError, build_site
 from booklet.site.rules import KIND_EXPLAIN, KIND_NAMES, describe_rule
-from booklet.site.views import SiteData, period_sort_key, short_period
+from booklet.site.views import SiteData
 from site_fixtures import (
     all_text, check_links, html_files, parse,
     ANNEX_ADDRESS, ANNEX_NAME, ANNEX_PHONE, DEDUCTION_REASON, INTERNAL_PHONE, INTERNAL_TEXT,
@@ -239,23 +240,27 @@ def test_project_templates_override_the_theme(tmp_path):
     assert "本镇样式" in (tmp_path / "site" / "assets" / "site.css").read_text(encoding="utf-8")
 
 
-def test_ranks_filled_in_when_scoring_left_them_out(tmp_path):
-    project, results = synthetic_project(tmp_path, 6, ("2017-Q1",))
-    for r in results:
-        r.rank = r.rank_of = None
-    results[0].vetoed = True
+def test_ranks_changes_and_values_are_scorings(tmp_path):
+    project, results = synthetic_project(tmp_path, 6, ("2017-Q1", "2017-Q2"))
+    results[0].rank, results[1].rank = None, 99           # the site never re-ranks
     data = SiteData(project, results)
-    rows = data.rubric_views[0].periods[0].rows
-    assert [row.rank for row in rows] == sorted(row.rank for row in rows)
-    assert rows[-1].vetoed and rows[-1].unit_id == results[0].unit_id
-    assert rows[0].rank == 1 and rows[0].rank_of == 6
+    for pv in data.rubric_views[0].periods:
+        for row in pv.rows:
+            r = row.result
+            assert (row.rank, row.rank_of, row.change, row.value) == (
+                r.rank, r.rank_of, r.change, r.total)
+    q1 = data.rubric_views[0].periods[0].rows
+    assert q1[-1].result is results[0] and q1[-2].result is results[1]
+    assert any(row.change is not None for row in data.rubric_views[0].periods[1].rows)
 
 
-def test_periods_in_order():
-    ps = ["2017", "2017-Q2", "2017-03", "2017-H1", "2017-Q1", "2016"]
-    assert sorted(ps, key=period_sort_key) == ["2016", "2017-03", "2017-Q1", "2017-Q2",
-                                               "2017-H1", "2017"]
-    assert short_period("2017-Q3") == "三季度" and short_period("2017-11") == "11月"
+def test_period_views_are_chronological_with_period_labels(tmp_path):
+    data = SiteData(*synthetic_project(tmp_path, 4, ("2017-Q2", "2017", "2017-03", "2017-Q1")))
+    view = data.rubric_views[0]
+    ids = [pv.id for pv in view.periods]
+    assert ids == ["2017-03", "2017-Q1", "2017-Q2", "2017"]
+    for pv in view.periods:
+        assert (pv.label, pv.short) == (Period.parse(pv.id).label, Period.parse(pv.id).short)
 
 
 def test_every_rule_kind_in_words():

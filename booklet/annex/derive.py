@@ -38,13 +38,13 @@ a member, phone number or address (they are published with the scores).
 """
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Optional
 
 from ..model import Finding, Loc, Project, Rubric, Rule, VetoFinding
+from ..periods import Period
 from ..textfmt import fmt_date, fmt_points
 from .model import PROFESSIONAL, SOCIAL, Duty, Roster, Team, UnitAnnex
 
@@ -120,23 +120,6 @@ def _pick(rules: list[Rule], preferred: str) -> Optional[Rule]:
 
 
 # ---------------------------------------------------------------- periods
-
-def period_range(period: str) -> tuple[date, date]:
-    """2017 / 2017-H1 / 2017-Q2 / 2017-03 → first and last day."""
-    year = int(period[:4])
-    part = period[5:]
-    if not part:
-        a, b = 1, 12
-    elif part.startswith("Q"):
-        q = int(part[1])
-        a, b = 3 * q - 2, 3 * q
-    elif part.startswith("H"):
-        h = int(part[1])
-        a, b = 6 * h - 5, 6 * h
-    else:
-        a = b = int(part)
-    return date(year, a, 1), date(year, b, calendar.monthrange(year, b)[1])
-
 
 def due_periods(year: int) -> list[str]:
     """The schedules due in `year`, in order: 2017 → 2017-03/04 … 2017-11/12, 2018-01/02."""
@@ -264,7 +247,7 @@ def derive_findings(project: Project, rubric: Rubric | str, unit, period: str, *
     ar = annex_rules(rubric)
     if ua is None or ar is None:
         return [], []
-    start, end = period_range(period)
+    start, end = Period.parse(period).bounds
     findings: list[Finding] = []
     vetoes: list[VetoFinding] = []
 

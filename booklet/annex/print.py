@@ -31,13 +31,14 @@ from markupsafe import Markup, escape
 from .. import paths
 from ..model import Config, Rubric, Unit
 from ..render.env import THEME_DIR, make_env
+from ..render.layout import PAD_MM, TEXT_AREA_MM
 from ..textfmt import fmt_date, rmb_upper
 from .derive import annex_rules, period_words
 from .forms import FORM_SPECS, FORMS
 from .model import ROLES, Filing, FundRequest, Team, UnitAnnex
 
 # ---------------------------------------------------------------- geometry (mm)
-TEXT_W, TEXT_H = 156.0, 225.0
+TEXT_W, TEXT_H = (float(v) for v in TEXT_AREA_MM["portrait"])   # 156 × 225, as the sheets
 LINE_MM = 10.2                    # one line of 三号 body text (22 lines per page)
 TITLE_EM_MM = 22 * 0.3528         # 二号
 SUB_MM = 8.0                      # the line under a filled schedule's title
@@ -47,7 +48,7 @@ ROW_MM = 10.0                     # a body row of the roster and the schedule
 HEAD_ROW_MM = 11.0
 BODY_EM_MM = 10.5 * 0.3528        # 五号
 BODY_LINE_MM = BODY_EM_MM * 1.2
-CELL_PAD_MM = 2.4
+CELL_PAD_MM = float(PAD_MM)
 
 ROSTER_WIDTHS = (20, 12, 27, 42, 55)
 DUTY_WIDTHS = (28, 24, 44, 28, 32)

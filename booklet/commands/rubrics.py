@@ -7,7 +7,7 @@ import click
 
 from ..textfmt import fmt_points
 from ._common import load_or_stop, project_dir
-from .tabulate import table
+from ..textfmt import text_table
 
 
 def summary(rubric) -> dict:
@@ -40,4 +40,4 @@ def command(project_dir, fmt):
                      str(len(r.items)),
                      "；".join(f"{s.title} {fmt_points(s.points) if s.points is not None else '-'}"
                               for s in r.sections)])
-    click.echo(table(["编号", "名称", "满分", "条目数", "各部分分值"], rows))
+    click.echo(text_table(["编号", "名称", "满分", "条目数", "各部分分值"], rows))

@@ -14,44 +14,19 @@ then starts a new merged cell (with the label repeated) at each of them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
 from typing import Iterable, Optional
 
 from markupsafe import Markup, escape
 
-from ..model import Column, Item, Rubric, Section
+from ..model import Item, Rubric, Section
 from ..scoring.result import Adjustment, ItemScore, Result
 from ..textfmt import fmt_date, fmt_points, mask_phone
+from .columns import COLUMNS, fmt_signed_pts
 from .env import md_inline
-
-# text area of A4 with GB/T 9704 margins, in mm
-TEXT_WIDTH = {"portrait": Decimal(156), "landscape": Decimal(225)}
-STACK_MAX_WIDTH = Decimal(12)      # narrower section columns stack their label
-VALUE_KEYS = ("points", "deducted", "added", "score", "self_score", "self_note")
-SCORE_KEYS = ("deducted", "added", "score", "self_score")
-NUMERIC_KEYS = ("points", "deducted", "added", "score", "self_score")
-DEFAULT_WIDTH = Decimal(14)
-# a row estimated taller than this may break inside (text area: 225 / 156 mm high)
-TALL_ROW_MM = {"portrait": Decimal(160), "landscape": Decimal(110)}
-LINE_MM = Decimal("5.4")           # 五号 10.5pt × line-height 1.45
-EM_MM = Decimal("3.7")             # one CJK character at 10.5pt
-PAD_MM = Decimal("2.4")
-
-
-@dataclass
-class PCol:
-    key: str
-    header: str
-    width: Decimal                 # mm after fitting to the text area
-    pct: str                       # width as a CSS percentage
-    stacked: bool = False          # section label one character per line
-    header_span: int = 1           # 0: merged into the previous header cell
-
-    @property
-    def css(self) -> str:
-        return f"col-{self.key.replace('_', '-')}"
+from .layout import TALL_ROW_MM, PCol, estimate_height_mm, fit_columns, orientation
 
 
 @dataclass
@@ -123,7 +98,7 @@ class Sheet:
 
     @property
     def orientation(self) -> str:
-        return "landscape" if self.rubric.orientation == "landscape" else "portrait"
+        return orientation(self.rubric)
 
     @property
     def total_label(self) -> str:
@@ -133,38 +108,10 @@ class Sheet:
         return mask_phone(text) if self.public else text
 
     def _item_cell(self, col: PCol, item: Item, score: Optional[ItemScore]) -> PCell:
-        k = col.key
-        if k == "number":
-            return PCell(escape(item.number), "c-number")
-        if k == "title":
-            return PCell(md_inline(item.title), "c-title")
-        if k == "requirement":
-            return PCell(md_inline(item.requirement), "c-text")
-        if k == "standard":
-            return PCell(md_inline(item.standard), "c-text")
-        if k == "points":
-            return PCell(escape(f"{fmt_points(item.points)}分" if item.points is not None else ""),
-                         "c-num")
-        if k in ("deducted", "added"):
-            v = getattr(score, k) if score else None
-            return PCell(escape(fmt_points(v) if v else ""), "c-num c-score")
-        if k == "score":
-            return PCell(escape(fmt_points(score.score) if score else ""), "c-num c-score")
-        if k == "self_score":
-            return PCell(escape(fmt_points(score.self_score) if score else ""), "c-num c-score")
-        if k == "self_note":
-            return PCell(md_inline(self._text(score.self_note)) if score else Markup(""),
-                         "c-text c-score")
-        if k == "reasons":
-            return PCell(self._reasons(score), "c-text c-score")
-        return PCell(md_inline(item.fields.get(k, "")), "c-text")
-
-    def _reasons(self, score: Optional[ItemScore]) -> Markup:
-        if not score:
-            return Markup("")
-        parts = [escape(f"{fmt_signed_pts(a.amount)} {self._text(a.reason or a.rule_text)}")
-                 for a in score.adjustments if a.amount]
-        return Markup("<br>").join(parts)
+        spec = COLUMNS.get(col.key)
+        if spec is None:                   # a key of the items' `fields`
+            return PCell(md_inline(item.fields.get(col.key, "")), "c-text")
+        return PCell(spec.cell(item, score, self._text), spec.css)
 
     def _section_cell(self, sec: Section, col: PCol) -> PCell:
         label = sec.print_label
@@ -339,10 +286,7 @@ class Sheet:
         keys = [c.key for c in self.columns]
         values: dict[str, Markup] = {}
         if "points" in keys:
-            scale = self.rubric.scale
-            if scale is None:
-                pts = [it.points for it in self.rubric.items if it.points is not None]
-                scale = sum(pts, Decimal(0)) if pts else None
+            scale = full_marks(self.rubric)
             values["points"] = escape(f"{fmt_points(scale)}分" if scale is not None else "")
         for k in ("deducted", "added", "score", "self_score"):
             if k not in keys:
@@ -350,15 +294,9 @@ class Sheet:
             if r is None:
                 values[k] = Markup("")
             elif k == "deducted":
-                d = sum((i.deducted for i in r.items), Decimal(0)) + sum(
-                    (-a.amount for a in r.rubric_adjustments if a.amount < 0), Decimal(0))
-                if self.rubric.mode == "deduction_only":
-                    d = r.deducted_total
-                values[k] = escape(fmt_points(d))
+                values[k] = escape(fmt_points(r.deducted_total))
             elif k == "added":
-                a = sum((i.added for i in r.items), Decimal(0)) + sum(
-                    (a.amount for a in r.rubric_adjustments if a.amount > 0), Decimal(0))
-                values[k] = escape(fmt_points(a))
+                values[k] = escape(fmt_points(r.added_total))
             elif k == "score":
                 values[k] = escape(self.total_text())
             elif k == "self_score":
@@ -366,14 +304,9 @@ class Sheet:
         return self.spanning_row(values, escape(self.total_label))
 
     def total_text(self) -> str:
-        r = self.result
-        if r is None:
-            return ""
-        if self.rubric.mode == "deduction_only":
-            if r.base is not None:
-                return fmt_points(r.base - r.deducted_total)
-            return fmt_points(r.deducted_total)
-        return fmt_points(r.total)
+        """The result's total as scoring decided it (deduction-only: the
+        deduction itself, or base minus deduction when there is a base)."""
+        return fmt_points(self.result.total) if self.result is not None else ""
 
     @property
     def has_vetoes(self) -> bool:
@@ -449,25 +382,18 @@ class Sheet:
         return out
 
 
-@lru_cache(maxsize=8192)
-def estimate_height_mm(html: str, width_mm: Decimal) -> Decimal:
-    """Rough height of a table cell: CJK characters are 1 em wide, others ½."""
-    import re
-    text = re.sub(r"<br\s*/?>|</p>|</li>", "\n", html)
-    text = re.sub(r"<[^>]+>", "", text)
-    per_line = max(((width_mm - PAD_MM - Decimal("0.6")) / EM_MM).to_integral_value(
-        rounding="ROUND_FLOOR"), Decimal(1))
-    lines = 0
-    for para in text.split("\n"):
-        ems = sum(Decimal(1) if ord(ch) > 0x2e80 else Decimal("0.5") for ch in para.strip())
-        lines += max(1, int((ems / per_line).to_integral_value(rounding="ROUND_CEILING")))
-    return lines * LINE_MM + PAD_MM
+def full_marks(rubric: Rubric) -> Optional[Decimal]:
+    """The rubric's stated scale, else the sum of its items' points (a fact
+    of the rubric, printed under 分值; not a score)."""
+    if rubric.scale is not None:
+        return rubric.scale
+    pts = [it.points for it in rubric.items if it.points is not None]
+    return sum(pts, Decimal(0)) if pts else None
 
 
 def stack_label(text: str) -> Markup:
     """One character per line (WeasyPrint has no vertical writing mode); a
     bracketed part such as （10） stays on one line in a smaller size."""
-    import re
     parts = re.findall(r"[（(][^）)]*[）)]|\S", text or "")
     out = []
     for p in parts:
@@ -476,46 +402,3 @@ def stack_label(text: str) -> Markup:
         else:
             out.append(escape(p))
     return Markup("<br>").join(out)
-
-
-def fmt_signed_pts(v: Optional[Decimal]) -> str:
-    if v is None:
-        return ""
-    t = fmt_points(v)
-    return t if v <= 0 or t == "0" else "+" + t
-
-
-def display_columns(rubric: Rubric) -> list[Column]:
-    """The rubric's columns; a sheet without any score column gets one."""
-    cols = list(rubric.columns) or [
-        Column("section", "项目", Decimal(18)), Column("number", "序号", Decimal(8)),
-        Column("requirement", "考核内容", Decimal(50)), Column("points", "分值", Decimal(10)),
-        Column("standard", "评分标准", Decimal(56)), Column("score", "得分", Decimal(14))]
-    if not any(c.key in SCORE_KEYS for c in cols):
-        if rubric.mode == "deduction_only":
-            cols.append(Column("deducted", "扣分", DEFAULT_WIDTH))
-        else:
-            cols.append(Column("score", "得分", DEFAULT_WIDTH))
-    return cols
-
-
-def fit_columns(rubric: Rubric) -> list[PCol]:
-    """Column widths in mm scaled to fill the text area exactly."""
-    cols = display_columns(rubric)
-    orient = "landscape" if rubric.orientation == "landscape" else "portrait"
-    text_w = TEXT_WIDTH[orient]
-    given = [Decimal(str(c.width)) if c.width else None for c in cols]
-    known = sum((w for w in given if w), Decimal(0))
-    n_unknown = sum(1 for w in given if not w)
-    if n_unknown:
-        rest = max(text_w - known, DEFAULT_WIDTH * n_unknown)
-        given = [w or rest / n_unknown for w in given]
-    total = sum(given, Decimal(0)) or Decimal(1)
-    out = []
-    for c, w in zip(cols, given):
-        mm = w * text_w / total
-        pct = (w * 100 / total).quantize(Decimal("0.001"))
-        out.append(PCol(c.key, c.header, mm, f"{pct}%",
-                        stacked=(c.key == "section" and w <= STACK_MAX_WIDTH),
-                        header_span=0 if (c.header == "" and out) else 1))
-    return out

@@ -4,9 +4,10 @@
     from booklet.scoring import score_project
     results = score_project(project)             # list[Result]
 
-Modules: items (per-rule functions, one item), record (one record),
-periods (calendar, inspection rollup, year end), ranking (rank rule, ranks,
-grades), project (the entry point), fmt (fmt_points), report (table, JSON,
+Modules: kinds (the rule kind registry), items (per-rule functions, one
+item), evaluate (one finding), dedupe (incidents, subjects, the rubric-wide
+bonus cap), vetoes, record (one record), periods (calendar, inspection
+rollup, year end), ranking (rank rule, ranks, grades), project (the entry point), fmt (fmt_points), report (table, JSON,
 CSV and the explain trail for `booklet score`).
 """
 from .fmt import fmt_points

@@ -13,8 +13,6 @@ from ..textfmt import fmt_points, fmt_signed  # noqa: F401  (one implementation,
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
-Number = Union[Decimal, int, str]
-
 
 def q2(value: Decimal) -> Decimal:
     """Round half up to two decimals (the precision every result is kept at)."""

@@ -20,7 +20,7 @@ score = start + Σ all amounts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import Optional
 
@@ -250,7 +250,7 @@ def apply_rule_cap(rule: Rule, adjs: list[Adjustment]) -> None:
 
 
 def assemble_item(item: Item, pending: list[tuple[str, Adjustment]],
-                  zero_full: bool = False, simple: bool = False) -> ItemScore:
+                  zero_full: bool = False) -> ItemScore:
     """Score one item from its adjustments (already capped per rule and deduped).
 
     `pending` is a list of (slot, Adjustment) in record order, slot one of
@@ -259,24 +259,11 @@ def assemble_item(item: Item, pending: list[tuple[str, Adjustment]],
     `zero_full`: every trend finding of a zero_full rule has value 0 (全年零发案):
     the item gets its full points before deductions.
     Amounts of the adjustments are changed in place where a clamp cuts them.
-    `simple`: the caller knows every adjustment is a plain inside one (no set,
-    bonus or zero) — a shortcut when no clamp is needed either.
     """
     points = item.points
     start = points if (item.basis != "earned" and points is not None) else ZERO
     if not pending:
         return _item_score(item, points, start, ZERO, ZERO, [])
-    if simple and not zero_full:
-        adjs = [a for _, a in pending]
-        total = start
-        deducted = ZERO
-        for a in adjs:
-            amount = a.amount
-            total += amount
-            if amount < 0:
-                deducted -= amount
-        if points is None or ZERO <= total <= points:
-            return _item_score(item, points, total, deducted, ZERO, adjs)
     adjs: list[Adjustment] = []
     inside: list[Adjustment] = []
     outside: list[Adjustment] = []
@@ -351,18 +338,9 @@ def assemble_item(item: Item, pending: list[tuple[str, Adjustment]],
     return _item_score(item, points, total + added, deducted, added, adjs)
 
 
-_ITEM_ORDER = ("item_id", "number", "points", "score", "deducted", "added", "adjustments",
-               "self_score", "self_note", "differs")
-ITEM_POSITIONAL = tuple(f.name for f in fields(ItemScore))[:len(_ITEM_ORDER)] == _ITEM_ORDER
-
-
 def _item_score(item: Item, points, score, deducted, added, adjs) -> ItemScore:
-    # Hot path (one per item and record): positional arguments to the generated
-    # __init__ when result.py's field order is the expected one.
-    if ITEM_POSITIONAL:
-        return ItemScore(item.id, item.number, points, score, deducted, added, adjs)
     return ItemScore(item_id=item.id, number=item.number, points=points, score=score,
-                     deducted=deducted, added=added, adjustments=adjs)  # pragma: no cover
+                     deducted=deducted, added=added, adjustments=adjs)
 
 
 def _cut(adjs: list[Adjustment], excess: Decimal, *, positive: bool, note: str) -> None:

@@ -2,68 +2,29 @@
 them, and the two rollups — monthly inspections into an assessment period
 (`calendar.rollup`) and assessment results into the year (`calendar.year_end`).
 
-Period ids: ``2017`` (year), ``2017-H1``, ``2017-Q1``, ``2017-03``.
+Period ids are parsed and described by `booklet.periods.Period`; this module
+keeps what is scoring: the calendar's periods and the rollups.
 """
 from __future__ import annotations
 
 import re
 from copy import copy
 from decimal import Decimal
-from functools import lru_cache
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 from ..model import Calendar, Finding, Record, Rubric
+from ..periods import YEAR, Period, kind_for_calendar, sort_key
 from .fmt import fmt_signed, q2
 from .items import join_note
 from .result import Adjustment, ItemScore, Result, VetoHit
-from ..periods import PERIOD_RE, periods_of, sort_key  # noqa: F401  (sort_key re-exported)
-
-YEAR, HALF, QUARTER, MONTH = "year", "half_year", "quarter", "month"
-
-
-@lru_cache(maxsize=4096)
-def parse(period: str) -> tuple[int, str, int]:
-    """'2017-Q2' → (2017, 'quarter', 2); '2017' → (2017, 'year', 0)."""
-    m = PERIOD_RE.match(period)
-    if not m:
-        raise ValueError(f"无法识别的期间：{period!r}（应为 2017、2017-H1、2017-Q1 或 2017-03）")
-    year, part = int(m.group(1)), m.group(2)
-    if part is None:
-        return year, YEAR, 0
-    if part[0] == "Q":
-        return year, QUARTER, int(part[1])
-    if part[0] == "H":
-        return year, HALF, int(part[1])
-    return year, MONTH, int(part)
-
-
-def period_kind(period: str) -> str:
-    return parse(period)[1]
-
-
-def period_year(period: str) -> int:
-    return parse(period)[0]
-
-
-def months_of(period: str) -> list[str]:
-    """The months a period covers: 2017-Q1 → [2017-01, 2017-02, 2017-03]."""
-    year, kind, n = parse(period)
-    if kind == MONTH:
-        first, last = n, n
-    elif kind == QUARTER:
-        first, last = 3 * n - 2, 3 * n
-    elif kind == HALF:
-        first, last = 6 * n - 5, 6 * n
-    else:
-        first, last = 1, 12
-    return [f"{year}-{m:02d}" for m in range(first, last + 1)]
 
 
 def sub_periods(calendar: Calendar, year: int) -> list[str]:
     """The assessment periods inside `year` (empty for an annual calendar)."""
-    if calendar.assessment == "annual":
+    kind = kind_for_calendar(calendar.assessment)
+    if kind == YEAR:
         return []
-    return periods_of(year, calendar.assessment)
+    return [str(p) for p in Period.all_of(year, kind)]
 
 
 def calendar_periods(calendar: Calendar, year: int) -> list[str]:
@@ -77,27 +38,13 @@ def calendar_periods(calendar: Calendar, year: int) -> list[str]:
 
 def is_rollup_year(calendar: Calendar, period: str) -> bool:
     """True when the year's result is rolled up from assessment periods."""
-    return period_kind(period) == YEAR and calendar.assessment != "annual"
+    return (Period.parse(period).kind == YEAR
+            and kind_for_calendar(calendar.assessment) != YEAR)
 
 
-def previous_period(period: str) -> Optional[str]:
-    """The previous period of the same kind: Q2 → Q1, 2017-03 → 2017-02, H2 → H1.
-
-    The first period of a year has no previous one (rubrics are per year), and
-    neither has the year itself.
-    """
-    year, kind, n = parse(period)
-    if kind == YEAR or n == 1:
-        return None
-    if kind == QUARTER:
-        return f"{year}-Q{n - 1}"
-    if kind == HALF:
-        return f"{year}-H{n - 1}"
-    return f"{year}-{n - 1:02d}"
-
-
-def rubric_year(rubric: Rubric, default: int) -> int:
-    return rubric.year or default
+def month_ids(period: str) -> list[str]:
+    """The ids of the months a period covers (records are keyed by id)."""
+    return [str(m) for m in Period.parse(period).months]
 
 
 # ------------------------------------------------------------ inspections
@@ -147,32 +94,14 @@ def inspection_findings(inspections: Sequence[Record], rollup: str
 # ------------------------------------------------------------ year end
 
 
-def short_period(period: str) -> str:
-    """第一季度 / 上半年 / 3月 / 2017年: a part's name inside its year."""
-    try:
-        year, kind, n = parse(period)
-    except ValueError:
-        return period
-    if kind == QUARTER:
-        return f"第{'一二三四'[n - 1]}季度"
-    if kind == HALF:
-        return f"{'上下'[n - 1]}半年"
-    if kind == MONTH:
-        return f"{n}月"
-    return f"{year}年"
-
-
 _HOW = {"sum": "各期合计", "average": "各期平均", "last": "取最后一期"}
-_SHORT: dict[str, str] = {}          # period → short name, memoised
 _SIGNED: dict[Decimal, str] = {}     # amount → "+2" / "-1.5", memoised (few distinct values)
 _PIECE: dict[tuple, str] = {}        # (period, amount) → "第一季度 -5"
 
 
 def _short(period: str) -> str:
-    t = _SHORT.get(period)
-    if t is None:
-        t = _SHORT[period] = short_period(period)
-    return t
+    p = Period.parse_or_none(period)
+    return p.part_label if p is not None else period
 
 
 def _signed_text(v: Decimal) -> str:

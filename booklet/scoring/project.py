@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Callable, Optional
 
 from ..model import Finding, Project, Record, Rubric, Unit, VetoFinding
-from .periods import (calendar_periods, inspection_findings, is_rollup_year, months_of,
-                      period_year, sort_key, sub_periods, year_rollup)
+from ..periods import Period, sort_key
+from .periods import (calendar_periods, inspection_findings, is_rollup_year, month_ids,
+                      sub_periods, year_rollup)
 from .ranking import assign_grades, assign_ranks, rank_bests, set_changes
+from .evaluate import Entry
 from .record import Context, RubricIndex, RuleError, score_record, veto_hits
 from .result import Result, VetoHit
 
@@ -137,7 +139,7 @@ def _score_rubric(project: Project, rubric: Rubric,
         for p in periods:
             if is_rollup_year(cal, p):
                 years[p][uid] = None
-                for sp in sub_periods(cal, period_year(p)):
+                for sp in sub_periods(cal, Period.parse(p).year):
                     direct[sp][uid] = None
             else:
                 direct[p][uid] = None
@@ -152,7 +154,7 @@ def _score_rubric(project: Project, rubric: Rubric,
 
     for p in sorted(direct, key=sort_key):
         prepared = []
-        months = months_of(p)
+        months = month_ids(p)
         for uid in direct[p]:
             recs = assess.get((rid, p, uid))
             if not recs:
@@ -184,7 +186,7 @@ def _score_rubric(project: Project, rubric: Rubric,
             by_period[p].append(res)
 
     for y in sorted(years, key=sort_key):
-        subs = sub_periods(cal, period_year(y))             # once per year, not per unit
+        subs = sub_periods(cal, Period.parse(y).year)             # once per year, not per unit
         for uid in years[y]:
             unit = unit_of(uid)
             parts = [done[(rid, uid, sp)] for sp in subs if (rid, uid, sp) in done]
@@ -193,7 +195,7 @@ def _score_rubric(project: Project, rubric: Rubric,
             if not parts:
                 if not yrecs:
                     continue
-                ins = [r for m in months_of(y) for r in inspect.get((rid, uid, m), ())]
+                ins = [r for m in month_ids(y) for r in inspect.get((rid, uid, m), ())]
                 ctx = Context(sources={s: done[(s, uid, y)] for s in index.sources
                                        if (s, uid, y) in done}, base=plan[uid][1])
                 res = score_record(index, unit, yrecs[0], inspections=ins, rollup=cal.rollup,
@@ -203,8 +205,8 @@ def _score_rubric(project: Project, rubric: Rubric,
                 year_vetoes = [v for r in yrecs for v in r.vetoes]
                 d_vetoes = list(d[1]) if d is not None else []
                 extra: list[VetoHit] = veto_hits(
-                    index, year_findings, year_vetoes + d_vetoes,
-                    frozenset(id(v) for v in d_vetoes))
+                    index, [Entry(f) for f in year_findings],
+                    [Entry(v) for v in year_vetoes] + [Entry(v, derived=True) for v in d_vetoes])
                 res = year_rollup(rubric, y, parts, cal.year_end, extra_vetoes=extra,
                                   extra_files=[r.loc.file for r in yrecs])
             flags[(y, uid)] = ([f for sp in subs for f in flags.get((sp, uid), ())]
@@ -216,7 +218,7 @@ def _score_rubric(project: Project, rubric: Rubric,
         assign_ranks(rubric, results)
         assign_grades(rubric, results, {r.unit_id: flags.get((p, r.unit_id), ())
                                         for r in results})
+    set_changes(by_period)
     all_results = [r for rs in by_period.values() for r in rs]
-    set_changes(all_results, done)
 
     return [r for r in all_results if r.period in plan[r.unit_id][0]]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Iterable, Mapping, Optional, Sequence
 
 from ..model import Finding, GradeCondition, Rubric, Unit
+from ..periods import Period
 from .fmt import fmt_points, q2
 from .record import RubricIndex, _applies, measured_value
 from .result import Result
@@ -92,18 +93,24 @@ def assign_ranks(rubric: Rubric, results: Sequence[Result]) -> None:
         r.rank_of = n
 
 
-def set_changes(results: Iterable[Result], previous: Mapping[tuple, Result]) -> None:
+def set_changes(by_period: Mapping[str, Sequence[Result]]) -> None:
     """previous_total and change against the previous period of the same kind.
 
-    `previous` maps (rubric id, unit id, period) → Result.
+    `by_period`: period id → the Results of one rubric. The previous period
+    is `Period.previous` (2017-Q2 → 2017-Q1, 2017-Q1 → 2016-Q4, 2017 → 2016);
+    a unit without a result there has no change — a missing quarter is not
+    skipped over.
     """
-    from .periods import previous_period
-    for r in results:
-        p = previous_period(r.period)
-        prev = previous.get((r.rubric_id, r.unit_id, p)) if p else None
-        if prev is not None:
-            r.previous_total = prev.total
-            r.change = r.total - prev.total
+    units = {p: {r.unit_id: r for r in rs} for p, rs in by_period.items()}
+    for period, results in by_period.items():
+        prev = units.get(str(Period.parse(period).previous))
+        if not prev:
+            continue
+        for r in results:
+            p = prev.get(r.unit_id)
+            if p is not None:
+                r.previous_total = p.total
+                r.change = r.total - p.total
 
 
 # ------------------------------------------------------------ grades

@@ -6,58 +6,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
-from datetime import date
+import re
+from decimal import Decimal
 from itertools import groupby
 from typing import Iterable, Mapping, Optional, Sequence
 
 from ..model import Rubric, Rule
+from ..periods import label as period_label
+from ..textfmt import fmt_date, pad, text_table
 from .fmt import fmt_points, fmt_signed, json_number
 from .items import trend_change, whole_steps
 from .result import Adjustment, ItemScore, Result
 
 # ------------------------------------------------------------ helpers
-
-
-def width(text: str) -> int:
-    """Display columns: East Asian Wide and Fullwidth characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def pad(text: str, w: int, right: bool = False) -> str:
-    gap = " " * max(0, w - width(text))
-    return gap + text if right else text + gap
-
-
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
-               right: Iterable[int] = ()) -> str:
-    right = set(right)
-    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(pad(c, widths[i], i in right)
-                                   for i, c in enumerate(cells)).rstrip()
-    out = [line(headers), "  ".join("-" * w for w in widths)]
-    out.extend(line(r) for r in rows)
-    return "\n".join(out)
-
-
-def period_label(period: str) -> str:
-    """2017 → 2017年度; 2017-Q1 → 2017年第一季度; 2017-H2 → 2017年下半年; 2017-03 → 2017年3月."""
-    from .periods import parse
-    try:
-        year, kind, n = parse(period)
-    except ValueError:
-        return period
-    if kind == "year":
-        return f"{year}年度"
-    if kind == "quarter":
-        return f"{year}年第{'一二三四'[n - 1]}季度"
-    if kind == "half_year":
-        return f"{year}年{'上下'[n - 1]}半年"
-    return f"{year}年{n}月"
-
-
-def date_label(d: Optional[date]) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 def _rank(r: Result) -> str:
@@ -121,11 +82,44 @@ def render_json(results: Sequence[Result]) -> str:
 # ------------------------------------------------------------ CSV
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def csv_cell(value: object) -> str:
+    """One CSV cell: a Decimal as points (2, 0.5, -1.5), None as empty, a
+    text that a spreadsheet would run as a formula (=, +, -, @, tab or CR at
+    the start) with a leading apostrophe so it is shown as text. A plain
+    signed number ("-1.5", "+2") is left alone: it is read as a number,
+    never run."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return fmt_points(value)
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _SIGNED_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """The one score-CSV writer (`booklet score --format csv` and the site's
+    download): \r\n line ends as Excel writes them, every cell through
+    `csv_cell`. Encode as utf-8-sig (BOM) so that Excel reads it as UTF-8."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    for row in rows:
+        w.writerow([csv_cell(v) for v in row])
+    return buf.getvalue()
+
+
 def render_csv(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) -> str:
     """CSV for Excel: Chinese headers, one row per result; when all rows are of
     one rubric, one column per item (第N项 得分, or 扣分 for deduction-only
     rubrics; the item's title is added where numbers repeat). Encode the text
-    as utf-8-sig (BOM) so that Excel reads it as UTF-8."""
+    as utf-8-sig (BOM) so that Excel reads it as UTF-8; texts that would run
+    as formulas are guarded (csv_cell)."""
     headers = ["考核细则", "期间", "排名", "单位编号", "单位", "总分", "自评总分", "扣分合计",
                "等次", "一票否决", "否决情形", "上期总分", "变化"]
     rids = {r.rubric_id for r in results}
@@ -142,9 +136,7 @@ def render_csv(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) ->
             if numbers.count(s.number) > 1:
                 h += f"（{titles.get(s.item_id) or s.item_id}）"
             headers.append(h + ("扣分" if deduction_only else ""))
-    buf = io.StringIO()
-    w = csv.writer(buf)          # \r\n line ends, as Excel writes them
-    w.writerow(headers)
+    rows = []
     for r in results:
         row = [r.rubric_id, r.period, _rank(r), r.unit_id, r.unit_name, fmt_points(r.total),
                fmt_points(r.self_total), fmt_points(r.deducted_total), r.grade or "",
@@ -153,8 +145,8 @@ def render_csv(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) ->
                fmt_points(r.previous_total), _change(r)]
         if item_cols:
             row += [fmt_points(s.deducted if deduction_only else s.score) for s in r.items]
-        w.writerow(row)
-    return buf.getvalue()
+        rows.append(row)
+    return csv_text(headers, rows)
 
 
 # ------------------------------------------------------------ table
@@ -231,7 +223,7 @@ def _adj_lines(a: Adjustment, rule: Optional[Rule] = None, indent: str = "    ")
         lines.append(f"{sub}事由：{a.reason}")
     where = []
     if a.date:
-        where.append(date_label(a.date))
+        where.append(fmt_date(a.date))
     if a.origin:
         where.append(f"来自{period_label(a.origin)}")
     if a.derived:
@@ -276,7 +268,7 @@ def render_explain(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}
             head.append(f"上期 {fmt_points(r.previous_total)} 分（{_change(r)}）")
         out.append("　".join(head))
         if r.assessors or r.date:
-            out.append(f"考核人：{'、'.join(r.assessors) or '—'}　考核日期：{date_label(r.date) or '—'}")
+            out.append(f"考核人：{'、'.join(r.assessors) or '—'}　考核日期：{fmt_date(r.date) or '—'}")
         if r.record_files:
             out.append("考核记录：" + "、".join(r.record_files))
         out.append("")

@@ -90,3 +90,9 @@ class Result:
             if it.item_id == item_id:
                 return it
         return None
+
+    @property
+    def added_total(self) -> Decimal:
+        """Everything added (item bonuses and rubric-wide), printed 加分 in 合计."""
+        return (sum((i.added for i in self.items), Decimal(0))
+                + sum((a.amount for a in self.rubric_adjustments if a.amount > 0), Decimal(0)))

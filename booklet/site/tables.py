@@ -1,9 +1,10 @@
 """The scores as CSV (UTF-8 with BOM, opens in Excel) and XLSX.
 
 One row per unit, rubric and period in both; the XLSX has a second sheet with
-every item's score. A CSV text that a spreadsheet would take for a formula
-(=, +, -, @ at the start) gets a leading apostrophe; in the XLSX every text is
-an inline string, which no spreadsheet evaluates. Output is byte-for-byte
+every item's score. The CSV is written by the one score-CSV writer
+(scoring.report.csv_text: texts that a spreadsheet would take for a formula
+get a leading apostrophe); in the XLSX every text is an inline string, which
+no spreadsheet evaluates. Output is byte-for-byte
 reproducible: the XLSX carries the data date, not the clock.
 
 The XLSX is written directly (SpreadsheetML, about 20× faster than openpyxl
@@ -12,7 +13,6 @@ openpyxl.
 """
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -21,7 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..textfmt import fmt_period
+from ..periods import label as period_label
+from ..scoring.report import csv_text
 from .views import SiteData, pts
 
 SUMMARY_HEADER = ["考核细则编号", "考核细则", "考核期编号", "考核期", "单位编号", "单位名称",
@@ -29,9 +30,6 @@ SUMMARY_HEADER = ["考核细则编号", "考核细则", "考核期编号", "考�
                   "较上期", "自评得分", "考核日期"]
 ITEM_HEADER = ["考核细则编号", "考核期编号", "单位编号", "单位名称", "序号", "项目", "分值",
                "扣分", "加分", "得分", "自评得分"]
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _text(s: Optional[str]) -> str:
     return s or ""
@@ -44,7 +42,7 @@ def summary_rows(data: SiteData) -> Iterable[list]:
             for row in pv.rows:
                 r = row.result
                 unit = data.units.get(row.unit_id)
-                yield [rb.id, _text(rb.title), pv.id, fmt_period(pv.id), row.unit_id,
+                yield [rb.id, _text(rb.title), pv.id, period_label(pv.id), row.unit_id,
                        _text(row.unit_name), _text(unit.kind if unit else ""),
                        r.total, r.deducted_total, row.rank, row.rank_of,
                        _text(row.grade), "是" if row.vetoed else "否",
@@ -64,23 +62,8 @@ def item_rows(data: SiteData) -> Iterable[list]:
                            it.added, it.score, it.self_score]
 
 
-def _cell(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, Decimal):
-        return pts(v)
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
-        return "'" + v                 # shown as text, never run as a formula
-    return str(v)
-
-
 def write_csv(data: SiteData, path: Path) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(SUMMARY_HEADER)
-    for row in summary_rows(data):
-        w.writerow([_cell(v) for v in row])
-    path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+    path.write_bytes(csv_text(SUMMARY_HEADER, summary_rows(data)).encode("utf-8-sig"))
 
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

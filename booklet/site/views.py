@@ -13,52 +13,12 @@ from decimal import Decimal
 from typing import Optional
 
 from ..model import Project, Record, Rubric, Unit
-from ..periods import PERIOD_RE
+from ..periods import YEAR, Period, kind_for_calendar
 from ..periods import sort_key as period_sort_key
+from ..scoring.ranking import lower_is_better
 from ..scoring.result import Result
-from ..textfmt import fmt_period, fmt_points
+from ..textfmt import fmt_points
 from .privacy import public_text
-
-YEAR, HALF, QUARTER, MONTH, OTHER = "year", "half_year", "quarter", "month", "other"
-_CAL_KIND = {"quarterly": QUARTER, "half_year": HALF, "monthly": MONTH, "annual": YEAR}
-_SHORT_Q = "一二三四"
-
-
-def period_kind(period: str) -> str:
-    m = PERIOD_RE.match(period or "")
-    if not m:
-        return OTHER
-    part = m.group(2)
-    if part is None:
-        return YEAR
-    return {"Q": QUARTER, "H": HALF}.get(part[0], MONTH)
-
-
-def short_period(period: str) -> str:
-    """Axis label: 2017-Q1 → 一季度, 2017-H2 → 下半年, 2017-03 → 3月, 2017 → 2017年."""
-    m = PERIOD_RE.match(period or "")
-    if not m:
-        return period
-    year, part = m.groups()
-    if part is None:
-        return f"{year}年"
-    if part[0] == "Q":
-        return f"{_SHORT_Q[int(part[1]) - 1]}季度"
-    if part[0] == "H":
-        return "上半年" if part[1] == "1" else "下半年"
-    return f"{int(part)}月"
-
-
-def headline(rubric: Optional[Rubric], r: Result) -> Decimal:
-    """The number a ranking shows: the total, or for a deduction-only rubric
-    without a base the total deducted."""
-    if deduction_only(rubric) and r.base is None:
-        return r.deducted_total
-    return r.total
-
-
-def deduction_only(rubric: Optional[Rubric]) -> bool:
-    return rubric is not None and rubric.mode == "deduction_only"
 
 
 @dataclass
@@ -69,7 +29,7 @@ class Row:
     unit_name: str
     value: Decimal
     rank: Optional[int]
-    rank_of: int
+    rank_of: Optional[int]
     change: Optional[Decimal]
     grade: str
     vetoed: bool
@@ -87,6 +47,10 @@ class PeriodView:
     worst: Optional[Decimal]
     vetoed: int
     grades: list[tuple[str, int]]
+
+    @property
+    def period(self) -> Period:
+        return Period.parse(self.id)
 
 
 @dataclass
@@ -215,54 +179,30 @@ class SiteData:
 
     def _rubric_view(self, rubric: Rubric, periods: list[str],
                      by_rp: dict[tuple[str, str], list[Result]]) -> RubricView:
-        lower = deduction_only(rubric) and not any(
-            r.base is not None for p in periods for r in by_rp[(rubric.id, p)])
-        if deduction_only(rubric):
-            word = "扣分合计" if lower else "得分"
-        else:
-            word = "得分"
+        lower = lower_is_better(rubric, [r for p in periods for r in by_rp[(rubric.id, p)]])
+        word = "扣分合计" if lower else "得分"
         grade_names = [g.name for g in rubric.grades]
         veto_grade = (rubric.veto_effect or {}).get("grade")
         if veto_grade and veto_grade not in grade_names:
             grade_names.append(veto_grade)
-        pvs: list[PeriodView] = []
-        last_by_kind: dict[str, PeriodView] = {}
-        for p in periods:
-            kind = period_kind(p)
-            prev = last_by_kind.get(kind)
-            prev_values = {row.unit_id: row.value for row in prev.rows} if prev else {}
-            pv = self._period_view(rubric, p, by_rp[(rubric.id, p)], lower, prev_values,
-                                   grade_names)
-            last_by_kind[kind] = pv
-            pvs.append(pv)
-        want = _CAL_KIND.get(rubric.calendar.assessment, QUARTER)
-        trend = [pv for pv in pvs if period_kind(pv.id) == want]
+        pvs = [self._period_view(rubric, Period.parse(p), by_rp[(rubric.id, p)], lower,
+                                 grade_names) for p in periods]
+        want = kind_for_calendar(rubric.calendar.assessment)
+        trend = [pv for pv in pvs if pv.period.kind == want]
         if len(trend) < 2:
-            non_year = [pv for pv in pvs if period_kind(pv.id) != YEAR]
+            non_year = [pv for pv in pvs if pv.period.kind != YEAR]
             trend = non_year if len(non_year) >= 2 else pvs
         return RubricView(rubric, word, lower, pvs, trend, grade_names)
 
-    def _period_view(self, rubric: Rubric, period: str, results: list[Result],
-                     lower: bool, prev_values: dict[str, Decimal],
-                     grade_names: list[str]) -> PeriodView:
+    def _period_view(self, rubric: Rubric, period: Period, results: list[Result],
+                     lower: bool, grade_names: list[str]) -> PeriodView:
+        # ranks, changes and the headline total are scoring's (Result); the
+        # view only orders and counts them
         rows: list[Row] = []
         for r in results:
             unit = self.units.get(r.unit_id)
-            value = headline(rubric, r)
-            if lower:
-                # the headline is the total deducted: compare like with like
-                change = value - prev_values[r.unit_id] if r.unit_id in prev_values else None
-            else:
-                change = r.change
-                if change is None and r.previous_total is not None:
-                    change = r.total - r.previous_total
-                if change is None and r.unit_id in prev_values:
-                    change = value - prev_values[r.unit_id]
-            rows.append(Row(r, r.unit_id, unit.name if unit else r.unit_name, value,
-                            r.rank, r.rank_of or len(results), change, r.grade or "",
-                            bool(r.vetoed)))
-        if any(row.rank is None for row in rows):
-            self._assign_ranks(rubric, rows, lower)
+            rows.append(Row(r, r.unit_id, unit.name if unit else r.unit_name, r.total,
+                            r.rank, r.rank_of, r.change, r.grade or "", bool(r.vetoed)))
         rows.sort(key=lambda row: (row.rank if row.rank is not None else 10**9,
                                    row.value if lower else -row.value, row.unit_id))
         values = [row.value for row in rows]
@@ -271,28 +211,10 @@ class SiteData:
         grades = [(g, counts[g]) for g in grade_names if counts.get(g)]
         grades += [(g, n) for g, n in sorted(counts.items()) if g not in grade_names]
         return PeriodView(
-            rubric.id, period, fmt_period(period), short_period(period), rows, avg,
+            rubric.id, str(period), period.label, period.short, rows, avg,
             (min(values) if lower else max(values)) if values else None,
             (max(values) if lower else min(values)) if values else None,
             sum(1 for row in rows if row.vetoed), grades)
-
-    @staticmethod
-    def _assign_ranks(rubric: Rubric, rows: list[Row], lower: bool) -> None:
-        """Competition ranking (1, 1, 3) where scoring left ranks out; a veto
-        sends the unit to the bottom when the rubric says so."""
-        veto_last = (rubric.veto_effect or {}).get("rank", "last") == "last"
-
-        def key(row: Row):
-            return (row.vetoed and veto_last, row.value if lower else -row.value)
-
-        ordered = sorted(rows, key=key)
-        prev_key, rank = None, 0
-        for i, row in enumerate(ordered, 1):
-            k = key(row)
-            if k != prev_key:
-                rank, prev_key = i, k
-            row.rank = rank
-            row.rank_of = len(rows)
 
     # -------------------------------------------------------------- lookups
 
