@@ -1,5 +1,6 @@
 # make build : set up (Debian packages, .venv, the package) and build the example project into site/
 # make test  : set up the same way and run the whole test suite
+# make golden: rewrite tests/golden/ from the current code (a deliberate output change)
 # Each step leaves a stamp, so a second run does no work twice.
 
 PYTHON ?= python3
@@ -8,13 +9,16 @@ BIN    := $(VENV)/bin
 APT_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils qpdf chromium
 JOBS ?=
 
-.PHONY: build test system-deps venv clean bench
+.PHONY: build test golden system-deps venv clean bench
 
 build: $(VENV)/.installed
 	$(BIN)/booklet build $(if $(JOBS),--jobs $(JOBS))
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+golden: $(VENV)/.installed
+	$(BIN)/python tests/test_golden.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/score_bench.py

@@ -5,8 +5,7 @@
 
 1. copies the example project (booklet.yml, rubrics/, assessments/, templates/)
    into a temporary folder and builds it from scratch (no cache) through the
-   same code path as `booklet build` (booklet.commands.build.run_build when
-   present, otherwise load → score → booklet.render.booklets.build_pdfs);
+   same code path as `booklet build` (booklet.build.run_build);
 2. reports wall time, PDFs/s, pages/s and peak memory (ru_maxrss of this
    process and of the largest child: the PDF workers);
 3. builds again without any change (the incremental rebuild);
@@ -22,7 +21,6 @@ machine slow every figure down.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import resource
 import shutil
@@ -54,18 +52,8 @@ def build(root: Path, jobs: int, clean: bool) -> dict:
     from booklet.render import booklets
 
     t = time.perf_counter()
-    if importlib.util.find_spec("booklet.commands.build") is not None:
-        from booklet.commands.build import run_build
-        run_build(root, jobs=jobs, clean=clean, progress=False)
-    else:  # pragma: no cover - before the lead's build command existed
-        from booklet.buildctx import BuildContext
-        from booklet.load import load_project
-        from booklet.scoring import score_project
-        project, _ = load_project(root)
-        results = score_project(project)
-        ctx = BuildContext(project, results, root / "site", root / "build" / "internal",
-                           root / ".booklet-cache", jobs=jobs, clean=clean, progress=False)
-        booklets.build_pdfs(ctx)
+    from booklet.build import run_build
+    run_build(root, jobs=jobs, clean=clean, progress=False)
     wall = time.perf_counter() - t
     return {"wall": wall, **booklets.LAST_STATS}
 

@@ -3,16 +3,16 @@
 load → (schema check) → model objects. Each file is read once; a file with
 shape errors is skipped after its problems are recorded, so one run reports
 the problems of every file. Semantic checks (references, sums, ranges, dates)
-live in validate.py and run at the end of load_project.
+live in validate.py, the pipeline's next step (booklet/build.py).
 """
 from __future__ import annotations
 
-import importlib.util
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
 from . import schemacheck
+from .annex.load import load_annex
 from .errors import Problems
 from .scoring.kinds import DECIMAL, FLAG, PAIR, RULE_FIELDS, TIERS, WORDS
 from .model import (
@@ -80,8 +80,8 @@ def build_config(d: LocDict, rel: str) -> Config:
         office=d["office"], title=d.get("title") or d["office"],
         year=int(d.get("year") or (years[0] if years else 0)),
         units=units, assign=assign,
-        output=Output(site=out.get("site", "site"),
-                      internal=out.get("internal", "build/internal")),
+        output=Output(site=out.get("site", Output.site),
+                      internal=out.get("internal", Output.internal)),
         privacy=Privacy(mask_phones=priv.get("mask_phones", True),
                         publish_notes=priv.get("publish_notes", False)),
         loc=_loc(d, rel),
@@ -311,19 +311,20 @@ def record_files(root: Path) -> list[Path]:
     return files
 
 
-def load_project(root: str | Path, *, validate: bool = True) -> tuple[Optional[Project], Problems]:
-    """Read and check the whole project. Returns (None, problems) only when
-    booklet.yml itself is unusable; otherwise a Project of everything that
-    could be read, plus every problem found."""
-    root = Path(root).resolve()
-    problems = Problems()
+def load_config(root: Path, problems: Problems) -> Optional[Config]:
+    """booklet.yml alone; None (with its problems) when it is missing or unusable."""
     cfg_path = root / CONFIG_FILE
     if not cfg_path.is_file():
         problems.error(Loc(CONFIG_FILE), f"在 {root} 中找不到项目配置 booklet.yml。",
                        "在项目根目录运行，或用 `booklet init 目录` 新建一个项目。", code="no-config")
-        return None, problems
+        return None
     config, _ = _load_file(cfg_path, root, "booklet", build_config, problems)
+    return config
 
+
+def load_inputs(root: Path, config: Optional[Config], problems: Problems) -> Optional[Project]:
+    """Rubrics, records and annex data, beside an already loaded booklet.yml.
+    Their problems are recorded even when `config` is None (then None is returned)."""
     rubrics: dict[str, Rubric] = {}
     rubric_dir = root / "rubrics"
     for path in sorted(rubric_dir.glob("*.y*ml")) if rubric_dir.is_dir() else []:
@@ -344,16 +345,20 @@ def load_project(root: str | Path, *, validate: bool = True) -> tuple[Optional[P
             records.append(record)
 
     if config is None:
-        return None, problems
+        return None
     project = Project(root=str(root), config=config, rubrics=rubrics, records=records)
+    annex, annex_problems = load_annex(root, config)
+    project.annex = annex
+    problems.extend(annex_problems)
+    return project
 
-    if importlib.util.find_spec("booklet.annex.load") is not None:
-        from .annex.load import load_annex
-        annex, annex_problems = load_annex(root, config)
-        project.annex = annex
-        problems.extend(annex_problems)
 
-    if validate:
-        from .validate import validate_project
-        validate_project(project, problems)
-    return project, problems
+def load_project(root: str | Path) -> tuple[Optional[Project], Problems]:
+    """Read the whole project, without checking its meaning (validate.py does,
+    as its own pipeline step: booklet.build.load_and_validate). Returns
+    (None, problems) only when booklet.yml itself is unusable; otherwise a
+    Project of everything that could be read, plus every problem found."""
+    root = Path(root).resolve()
+    problems = Problems()
+    config = load_config(root, problems)
+    return load_inputs(root, config, problems), problems

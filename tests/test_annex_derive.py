@@ -13,7 +13,8 @@ import pytest
 from booklet.annex.derive import (derive_findings, due_periods, filing_deadline,
                                   filing_statuses)
 from booklet.annex.load import load_annex
-from booklet.load import load_project, load_rubric_file
+from booklet.build import load_and_validate
+from booklet.load import load_rubric_file
 from booklet.model import Config, Project, Record, Unit
 from booklet.scoring.record import score_record
 
@@ -213,7 +214,7 @@ def test_deadlines_not_yet_passed_are_not_missed(tmp_path, rubric):
 @pytest.fixture(scope="module")
 def town():
     from booklet.scoring import score_project
-    proj, problems = load_project(REPO)
+    proj, problems = load_and_validate(REPO)
     assert proj is not None and not problems.errors, problems.report()
     return proj, score_project(proj, derive=derive_findings)
 
@@ -257,7 +258,7 @@ def test_annex_replaces_typed_findings_of_the_same_rule(tmp_path):
     twice: the roster (附件2) decides, and every item-2 point is derived."""
     import shutil
     from booklet.annex.derive import derive_findings
-    from booklet.load import load_project
+    from booklet.build import load_and_validate
     from booklet.scoring import score_project
 
     repo = Path(__file__).resolve().parents[1]
@@ -268,7 +269,7 @@ def test_annex_replaces_typed_findings_of_the_same_rule(tmp_path):
     text = text.replace("findings:\n", "findings:\n  - {item: 2, rule: base-teams, reason: 手工填写}\n"
                         "  - {item: 2, rule: extra-team, count: 3, reason: 手工填写}\n", 1)
     rec.write_text(text, encoding="utf-8")
-    project, problems = load_project(root)
+    project, problems = load_and_validate(root)
     assert not problems.errors, problems.report()
     results = score_project(project, derive=derive_findings)
     (r,) = [x for x in results if x.unit_id == "hutang-02" and x.period == "2017-Q1"]
@@ -280,7 +281,7 @@ def test_annex_replaces_typed_findings_of_the_same_rule(tmp_path):
 
 def test_validate_warns_when_a_typed_finding_is_decided_by_the_annex(tmp_path):
     import shutil
-    from booklet.load import load_project
+    from booklet.build import load_and_validate
 
     repo = Path(__file__).resolve().parents[1]
     root = tmp_path / "town"
@@ -288,7 +289,7 @@ def test_validate_warns_when_a_typed_finding_is_decided_by_the_annex(tmp_path):
     rec = root / "assessments/hutang-2017/2017-Q1/hutang-02.yml"
     text = rec.read_text(encoding="utf-8")
     rec.write_text(text.replace("findings:\n", "findings:\n  - {item: 2, rule: base-teams}\n", 1), encoding="utf-8")
-    _, problems = load_project(root)
+    _, problems = load_and_validate(root)
     assert not problems.errors
     (w,) = [p for p in problems.warnings if p.code == "annex-decides"]
     assert w.loc.file == "assessments/hutang-2017/2017-Q1/hutang-02.yml"

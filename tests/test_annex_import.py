@@ -51,13 +51,13 @@ def proj(tmp_path) -> Path:
 
 
 def annex_of(proj: Path, unit: str = "east"):
-    project, _ = load_project(proj, validate=False)
+    project, _ = load_project(proj)
     annex, problems = load_annex(proj, project.config)
     return annex.get(unit), problems
 
 
 def config(proj: Path):
-    project, _ = load_project(proj, validate=False)
+    project, _ = load_project(proj)
     return project.config
 
 
@@ -73,6 +73,18 @@ def test_bad_row_names_sheet_and_row_and_nothing_is_written(proj, tmp_path):
     assert "表 Sheet1 第 7 行" in text and "联系电话" in text and "钱海峰" in text
     assert "11 位" in errors[0].fix
     assert not (proj / "assessments" / "annex" / "east" / "roster.yml").exists()
+
+
+def test_a_missing_column_is_reported_by_the_schema_at_each_sheet_row(proj, tmp_path):
+    rows = [r[:6] for r in ROSTER_ROWS[1:]]                 # no 家庭住址 column, no title line
+    rows[5][4] = "13900000105"
+    src = xlsx(tmp_path / "花名册.xlsx", rows)
+    with pytest.raises(BookletError) as e:
+        import_file(proj, config(proj), "roster", src, "east")
+    errors = e.value.problems.errors
+    assert {p.code for p in errors} == {"schema-required"}
+    assert [str(p.loc) for p in errors] == [f"花名册.xlsx，表 Sheet1 第 {n} 行" for n in range(2, 8)]
+    assert all("「address」（家庭住址）" in p.what for p in errors)
 
 
 def test_good_workbook_becomes_valid_yaml(proj, tmp_path):
@@ -214,7 +226,7 @@ def test_funds_amounts_and_approved_more_than_requested(proj, tmp_path):
 # ---------------------------------------------------------------- export and back
 
 def test_export_then_import_gives_the_same_data(tmp_path, example_copy):
-    project, _ = load_project(example_copy, validate=False)
+    project, _ = load_project(example_copy)
     src = project.annex["hutang-03"]
     files = export_unit(src, tmp_path / "out", project.config.unit("hutang-03"))
     assert [f.relative_to(tmp_path / "out").as_posix() for f in files] == [

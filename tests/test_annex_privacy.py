@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from booklet.commands.build import run_build
+from booklet.build import run_build
 from booklet.load import load_project
 
 from conftest import REPO
@@ -28,7 +28,7 @@ ANNEX_UNITS = [f"hutang-{i:02d}" for i in range(1, 6)]
 
 def secrets(root: Path) -> tuple[set[str], set[str], set[tuple[str, int]]]:
     """Phones, addresses and (name, age) pairs of every annex file."""
-    project, problems = load_project(root, validate=False)
+    project, problems = load_project(root)
     phones, addresses, named_ages = set(), set(), set()
     for ua in project.annex.values():
         if ua.roster:

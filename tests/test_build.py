@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from booklet.commands.build import MARKER, run_build
+from booklet.build import MARKER, run_build
 from booklet.errors import BookletError
 
 from conftest import MINI_CONFIG, MINI_RECORD, write_project
@@ -43,13 +43,13 @@ def test_failed_build_keeps_last_good_site(mini):
 def test_writer_failure_midway_keeps_last_good_site(mini, monkeypatch):
     run_build(mini, pdf=False, progress=False)
     index = (mini / "site" / "index.html").read_bytes()
-    import booklet.site.build as site_build
+    import booklet.build as pipeline
 
     def broken(ctx):
         (ctx.site_dir / "index.html").write_text("half-written", encoding="utf-8")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(site_build, "build_site", broken)
+    monkeypatch.setattr(pipeline, "build_site", broken)
     with pytest.raises(RuntimeError):
         run_build(mini, pdf=False, progress=False, clean=True)   # clean: nothing changed
     assert (mini / "site" / "index.html").read_bytes() == index
@@ -91,3 +91,32 @@ def test_unchanged_inputs_keep_outputs_and_a_change_rebuilds(mini):
     assert "缺少三本台账" in (mini / "site" / "units" / "east.html").read_text(encoding="utf-8")
     # other options are another build: an HTML-only build is not taken for a full one
     assert run_build(mini, pdf=False, progress=False, site_dir=mini / "site2").unchanged is False
+
+
+def test_the_pipeline_names_every_writer():
+    """The writers are imported by name: none can silently drop out of a build."""
+    from booklet import build
+    from booklet.annex.print import build_blank_forms
+    from booklet.render.booklets import build_pdfs
+    from booklet.site.build import build_site
+    assert [w for _, w in build.writers(pdf=True)] == [build_site, build_pdfs, build_blank_forms]
+    assert [w for _, w in build.writers(pdf=False)] == [build_site]
+
+
+def test_one_code_hash_for_every_cache(tmp_path, monkeypatch):
+    """The build fingerprint and the PDF manifest key use the same code hash,
+    and it changes when any code or theme file of booklet changes."""
+    import shutil
+
+    from booklet import build
+    from booklet.render import cache, manifest
+    pkg = tmp_path / "booklet"
+    shutil.copytree(cache.PACKAGE, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", pkg)
+    before = cache.code_hash()
+    assert manifest.code_stamp() == before
+    (tmp_path / "booklet.yml").write_text(MINI_CONFIG, encoding="utf-8")
+    assert f"-{before[:16]}-" in build.fingerprint(tmp_path, {})
+    css = next(pkg.rglob("*.css"))
+    css.write_text(css.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cache.code_hash() != before

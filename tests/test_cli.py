@@ -79,3 +79,26 @@ def test_rubrics_table_aligns_chinese(mini):
     from booklet.textfmt import width
     # the second column starts at the same display column in every line
     assert width(header.split("名称")[0]) == width(row.split("测试考核细则")[0])
+
+
+def test_every_verb_imports():
+    import importlib
+
+    import click
+
+    from booklet.cli import VERBS, cli
+    for verb, (module, _) in VERBS.items():
+        command = importlib.import_module(f"booklet.commands.{module}").command
+        assert isinstance(command, click.Command), verb
+        assert cli.get_command(None, verb) is command
+    assert cli.list_commands(None) == list(VERBS)
+
+
+def test_a_missing_verb_module_fails_loudly(monkeypatch):
+    """A renamed verb module is a bug to report, not a verb to hide."""
+    import pytest
+
+    from booklet import cli as cli_mod
+    monkeypatch.setitem(cli_mod.VERBS, "gone", ("no_such_module", "测试"))
+    with pytest.raises(ModuleNotFoundError):
+        cli_mod.cli.get_command(None, "gone")

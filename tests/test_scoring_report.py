@@ -149,7 +149,8 @@ def run(args, monkeypatch, proj=None):
     import booklet.commands.score as score_cmd
     if proj is not None:
         monkeypatch.setattr(score_cmd, "load_or_stop", lambda root, **kw: (proj, None))
-        monkeypatch.setattr(score_cmd, "_derive", lambda: None)
+        from booklet.scoring import score_project
+        monkeypatch.setattr(score_cmd, "score", lambda project: score_project(project))  # no annex
     return CliRunner().invoke(score_cmd.command, args, catch_exceptions=False)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from booklet.load import load_project
+from booklet.build import load_and_validate
 
 from conftest import MINI_CONFIG, MINI_RECORD, MINI_RUBRIC, write_project
 
@@ -12,7 +12,7 @@ REC = "assessments/mini/2017-Q1/east.yml"
 
 
 def problems_of(root: Path):
-    project, problems = load_project(root)
+    project, problems = load_and_validate(root)
     return problems
 
 

@@ -15,7 +15,7 @@ FORM_CHOICE = click.Choice(["roster", "duty", "funds"])
 def load_quietly(root: Path, *, annex_unit: str | None = None, need_annex: bool = False) -> Project:
     """The project, stopping only on problems that matter to annex commands:
     booklet.yml itself, and (need_annex) the annex files of `annex_unit` (or all)."""
-    project, problems = load_project(root, validate=False)
+    project, problems = load_project(root)
     if project is None:
         raise BookletError(problems)
     if need_annex:
@@ -42,11 +42,9 @@ def unit_or_stop(project: Project, unit_id: str | None) -> Unit | None:
 def output_root(project: Project, which: str) -> Path:
     """site/ or the internal folder, created with booklet's output marker so that
     a later `booklet build` may replace it."""
-    from ..commands.build import MARKER, output_dir
-    cfg = project.config.output
-    path = output_dir(project, cfg.site if which == "site" else cfg.internal, which)
+    from ..build import MARKER, mark_output, output_dir
+    path = output_dir(project.root, project.config, which)
     path.mkdir(parents=True, exist_ok=True)
-    marker = path / MARKER
-    if not marker.exists():
-        marker.write_text("booklet build output; replaced on every build\n", encoding="utf-8")
+    if not (path / MARKER).exists():
+        mark_output(path)
     return path

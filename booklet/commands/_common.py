@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..errors import BookletError, Problems
-from ..load import load_project
+from ..build import load_and_validate
 from ..model import Project
 
 project_dir = click.argument(
@@ -16,7 +16,7 @@ project_dir = click.argument(
 
 def load_or_stop(root: Path, *, quiet_warnings: bool = False) -> tuple[Project, Problems]:
     """Load and validate the project; print warnings; raise BookletError on errors."""
-    project, problems = load_project(root)
+    project, problems = load_and_validate(root)
     if problems.errors or project is None:
         raise BookletError(problems)
     if problems.warnings and not quiet_warnings:

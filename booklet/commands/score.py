@@ -1,19 +1,10 @@
 """booklet score: compute and show scores (table, JSON, CSV, or the trail of one unit)."""
 from __future__ import annotations
 
-import importlib.util
-
 import click
 
+from ..build import score
 from ._common import load_or_stop, project_dir
-
-
-def _derive():
-    """The annex module's derive function, when that module is installed."""
-    if importlib.util.find_spec("booklet.annex.derive") is None:
-        return None
-    from ..annex.derive import derive_findings
-    return derive_findings
 
 
 def _matches_unit(r, key: str) -> bool:
@@ -32,7 +23,6 @@ def _matches_unit(r, key: str) -> bool:
               help="逐项列出该单位每一分的加减依据 (the full trail of one unit)")
 @project_dir
 def command(rubric_id, period, unit_id, fmt, explain, project_dir):
-    from ..scoring import score_project
     from ..scoring.report import render_csv, render_explain, render_json, render_table
 
     project, _ = load_or_stop(project_dir, quiet_warnings=fmt != "table")
@@ -40,7 +30,7 @@ def command(rubric_id, period, unit_id, fmt, explain, project_dir):
         known = "、".join(sorted(project.rubrics)) or "（无）"
         raise click.BadParameter(f"没有考核细则 {rubric_id}。已有：{known}",
                                  param_hint="--rubric")
-    results = score_project(project, derive=_derive())
+    results = score(project)
     if rubric_id:
         results = [r for r in results if r.rubric_id == rubric_id]
     if period:

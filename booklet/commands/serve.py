@@ -90,7 +90,7 @@ def _bind(port: int, explicit: bool, state: _State) -> ThreadingHTTPServer:
 
 def _build(root: Path, pdf: bool, state: _State) -> bool:
     """One build; on success the server switches to the new site."""
-    from .build import run_build
+    from ..build import run_build
 
     t = time.perf_counter()
     try:

@@ -6,7 +6,8 @@ from pathlib import Path
 import click
 
 from ..errors import BookletError, Problems
-from ..load import CONFIG_FILE, load_project, load_rubric_file
+from ..build import load_and_validate
+from ..load import CONFIG_FILE, load_rubric_file
 
 
 def _project_root(path: Path) -> Path:
@@ -26,7 +27,7 @@ def command(path: Path, strict: bool) -> None:
     root = _project_root(path)
     if path.is_file():
         rel = path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path)
-        project, problems = load_project(root)
+        project, problems = load_and_validate(root)
         # keep only what concerns this file (the project is needed to resolve references)
         mine = Problems([p for p in problems.items if p.loc.file == rel])
         if path.resolve().parent.name == "rubrics" and project is None:
@@ -34,7 +35,7 @@ def command(path: Path, strict: bool) -> None:
         problems = mine
         what = rel
     else:
-        project, problems = load_project(root)
+        project, problems = load_and_validate(root)
         what = str(root)
     if problems.errors or (strict and problems.warnings):
         raise BookletError(problems)

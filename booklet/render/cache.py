@@ -19,6 +19,20 @@ from typing import Iterable, Optional
 # Bump when the writer changes in a way that changes PDF bytes for the same HTML.
 CODE_VERSION = "booklet-pdf-1"
 PRUNE_AFTER_S = 14 * 24 * 3600
+CODE_SUFFIXES = (".py", ".html", ".css", ".js", ".svg", ".json", ".yml")
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def code_hash() -> str:
+    """booklet's own code and theme, by content: the one identity of the code
+    behind every cache (a new version of booklet rebuilds everything)."""
+    h = hashlib.sha256()
+    for p in sorted(PACKAGE.rglob("*")):
+        if p.suffix in CODE_SUFFIXES and p.is_file():
+            data = p.read_bytes()
+            h.update(f"{p.relative_to(PACKAGE).as_posix()}:{len(data)}\n".encode())
+            h.update(data)
+    return h.hexdigest()
 
 
 def render_key(html: str, css: str, fonts: Iterable[str], engine: str,

@@ -16,7 +16,7 @@ from typing import Optional
 
 from ..buildctx import BuildContext
 from . import fonts
-from .cache import PRUNE_AFTER_S, PdfCache
+from .cache import PRUNE_AFTER_S, PdfCache, code_hash
 from .plan import Doc
 from .write import CSS_MARK
 
@@ -26,13 +26,7 @@ MANIFEST_VERSION = "booklet-manifest-1"
 def code_stamp() -> str:
     """Identity of booklet's own code and theme (a change of scoring or
     templates must not reuse the last build's output)."""
-    h = hashlib.sha256()
-    pkg = Path(__file__).resolve().parent.parent
-    for p in sorted(pkg.rglob("*")):
-        if p.suffix in (".py", ".html", ".css", ".json", ".yml") and p.is_file():
-            st = p.stat()
-            h.update(f"{p.relative_to(pkg)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+    return code_hash()      # the same hash as the build fingerprint
 
 
 def fast_key(ctx: BuildContext) -> Optional[str]:
