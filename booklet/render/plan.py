@@ -51,6 +51,7 @@ class Doc:
     key: str = ""
     parts: int = 0                  # > 1: laid out in parts (big books)
     batch: Optional[tuple] = None   # unit sheets laid out together (rubric, period)
+    html_root: Optional[Path] = None   # where its print HTML goes (None: beside the PDF)
 
     @property
     def sig(self) -> tuple:
@@ -64,11 +65,12 @@ class Doc:
 
     @property
     def html_path(self) -> Path:
-        return self.out_root / paths.html_beside(self.rel)
+        return (self.html_root or self.out_root) / paths.html_beside(self.rel)
 
     @property
-    def css_rel(self) -> PurePosixPath:
-        return PurePosixPath(self.rel.parts[0]) / "print.css"
+    def css_path(self) -> Path:
+        """The copy of the print stylesheet that the kept HTML links."""
+        return (self.html_root or self.out_root) / self.rel.parts[0] / "print.css"
 
 
 # ---------------------------------------------------------------- helpers
@@ -351,6 +353,11 @@ class _Planner:
                 n = counter.get((res.rubric_id, res.period), 0)
                 counter[(res.rubric_id, res.period)] = n + 1
                 docs.append(self.unit_sheet(rubrics[res.rubric_id], res, n))
+        # the print HTML of published PDFs stays internal (linked from nowhere)
+        site = Path(self.ctx.site_dir)
+        for d in docs:
+            if Path(d.out_root) == site:
+                d.html_root = Path(self.ctx.internal_dir) / paths.PRINT_HTML
         self.hashes.save()
         if self.problems:
             raise BookletError(self.problems)
