@@ -150,3 +150,36 @@ def test_id_number_masking_hides_the_birth_date_only():
     from booklet.site.privacy import public_text
     assert public_text("110101199003071234") == "110101********1234"
     assert public_text("身份证11010119900307123X。") == "身份证110101********123X。"
+
+
+def test_internal_texts_are_in_no_published_pdf_but_in_the_ledger(tmp_path):
+    """A small project built with PDFs: the text of every PDF under site/ (by
+    pdftotext) lacks the internal reason and self-assessment note; the
+    internal ledger book prints them."""
+    import shutil
+    from tests.conftest import MINI_RECORD, write_project
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    secret_reason, secret_note, public_reason = "内部事由甲乙丙", "内部自评丁戊己", "活动记录不全"
+    record = MINI_RECORD.replace(
+        "    reason: 缺少两本台账\n", f"    reason: {secret_reason}\n    internal: true\n") + (
+        "self_assessment:\n  notes:\n"
+        f"    \"1\": {{text: {secret_note}, internal: true}}\n")
+    root = write_project(tmp_path / "proj", records={"assessments/mini/2017-Q1/east.yml": record})
+    run = _run(root, "build")
+    assert run.returncode == 0, run.stdout + run.stderr
+    site_pdfs = sorted((root / "site").rglob("*.pdf"))
+    assert any("sheets" in p.parts for p in site_pdfs)
+    texts = {p: subprocess.run(["pdftotext", str(p), "-"], capture_output=True,
+                               text=True, check=True).stdout for p in site_pdfs}
+    sheet = next(t for p, t in texts.items() if p.name == "east.pdf")
+    assert public_reason in sheet.replace("\n", "")
+    for p, text in texts.items():
+        flat = text.replace("\n", "").replace(" ", "")
+        assert secret_reason not in flat and secret_note not in flat, p
+    ledgers = sorted((root / "build" / "internal").rglob("*.pdf"))
+    ledger = "".join(subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True,
+                                    check=True).stdout for p in ledgers).replace("\n", "")
+    assert secret_reason in ledger.replace(" ", "")
+    # print HTML of published PDFs is kept internal (only the blank forms' HTML is in site/)
+    assert {p.parent.name for p in (root / "site" / "pdf").rglob("*.html")} <= {"forms"}
