@@ -92,10 +92,8 @@ CODES: dict[str, Code] = {
     "personal-data": Code(ERROR, "要公布的文字中含有花名册人员的住址、姓名和年龄、电话或身份证号码"),
     "patrol-whereabouts": Code(WARNING, "要公布的文字中写有排班表的巡逻地点和时间"),
     # ---- annex files (附件2 花名册、附件3 执勤排班表、附件4 用款审批表)
-    "annex-shape": Code(ERROR, "附件文件的结构不对"),
     "annex-empty": Code(ERROR, "附件文件是空的"),
     "annex-missing": Code(ERROR, "附件中缺少必填项"),
-    "annex-unknown-key": Code(ERROR, "附件中出现了不认识的键"),
     "annex-unknown-unit": Code(ERROR, "附件文件夹不是已有的单位编号"),
     "annex-unit-mismatch": Code(ERROR, "附件中的单位编号与所在文件夹不一致"),
     "annex-stray-file": Code(WARNING, "附件文件夹中有不认识的文件"),
