@@ -144,6 +144,8 @@ def build_rubric(d: LocDict, rel: str) -> Rubric:
         intro=d.get("intro", "") or "", source=d.get("source", "") or "",
         signature=list(d.get("signature") or Rubric.default_signature()),
         total_label=d.get("total_label") or "合计",
+        title_lines=[str(t) for t in d.get("title_lines") or []],
+        print=_plain(d.get("print") or {}),
         bonuses=[build_rule(r, rel) for r in d.get("bonuses") or []],
         bonus_cap=_dec(d.get("bonus_cap")),
         extra_deductions=[build_rule(r, rel) for r in d.get("extra_deductions") or []],

@@ -254,6 +254,8 @@ class Rubric:
     warnings: list[SeedWarning] = field(default_factory=list)
     signature: list[str] = field(default_factory=lambda: Rubric.default_signature())
     total_label: str = "合计"          # the printed label of the total row (001: 合计总分：)
+    title_lines: list[str] = field(default_factory=list)   # the title's printed lines
+    print: dict = field(default_factory=dict)   # print-only settings (docs/formats.md)
     loc: Loc = NOWHERE
 
     @staticmethod

@@ -68,10 +68,17 @@ def test_filled_sheet_rows_totals_vetoes_and_signature(tmp_path):
     veto = sheet.veto_row()
     text = "".join(str(c.html) for c in veto)
     assert "■" in text and "□" in text and "已否决" in text
-    sig = {f.kind: f.value for f in sheet.signature_fields()}
-    assert sig["unit"] == res.unit_name
-    assert sig["date"].endswith("日") and sig["leader"] == "王某"
-    assert [f.label for f in sheet.signature_fields()][-1] == "被考核社区负责人签名"
+    fields = sheet.signature_fields()
+    sig = {f.label: f.value for f in fields}
+    assert sig["单位"] == res.unit_name
+    assert sig["考核时间"].endswith("日")
+    # a 签名 field stays blank for the hand signature: no name typed into it
+    assert sig["被考核社区负责人签名"] == "" and "王某" not in sig.values()
+    assert sig["考核人签名"] == ""
+    # who assessed is printed in its own field after the line
+    assert res.assessors and fields[-1].label == "考核人员"
+    assert fields[-1].value == "、".join(res.assessors)
+    assert [f.label for f in fields][:-1] == rubric.signature
     blank = Sheet.build(rubric)
     assert all(f.value == "" for f in blank.signature_fields())
 

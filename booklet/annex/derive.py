@@ -268,7 +268,7 @@ def _roster_loc(roster: Roster, team: Optional[Team] = None) -> Loc:
 def _derive_teams(roster: Roster, ar: AnnexRules, end: date,
                   findings: list[Finding], vetoes: list[VetoFinding]) -> None:
     tc = check_teams(roster, end)
-    src = f"根据附件2花名册（{roster.loc.file}）计算"
+    src = "根据附件2花名册计算"
     requirement = (f"一支专职化队伍（不少于{PRO_MIN}人），两支社会化队伍（每支不少于{SOCIAL_MIN}人）")
     have = (f"专职化队伍：{_team_list(tc.professional)}；社会化队伍：{_team_list(tc.social)}")
     if ar.team_item and ar.base_rule and tc.base_met:
@@ -309,7 +309,7 @@ def _derive_teams(roster: Roster, ar: AnnexRules, end: date,
 def _derive_filings(duty: Duty, ar: AnnexRules, start: date, end: date, as_of: Optional[date],
                     findings: list[Finding], vetoes: list[VetoFinding]) -> None:
     statuses = filing_statuses(duty, start.year, as_of)
-    src = f"根据附件3执勤排班表（{duty.loc.file}）计算"
+    src = "根据附件3执勤排班表计算"
     in_period = [s for s in statuses if start <= s.deadline <= end and s.missed]
     due_here = [s for s in statuses if start <= s.deadline <= end]
     if ar.filing_item and ar.late_rule and due_here and not in_period:

@@ -112,7 +112,45 @@ def stack(text: str | None) -> Markup:
     return Markup("<br>".join(Markup.escape(p) for p in parts))
 
 
+# Runs that must not break across lines on paper: a date (2017年3月26日, 3月
+# 26日, 2017年9—10月), a number with its sign and unit (42.3, -0.5分, 98%,
+# 3人次). Kept together by a nowrap span (print.css `.nw`).
+_UNIT = r"(?:人次|小时|个百分点|分|%|％|人|次|元|个|名|起|支|项|处|天|日|月|年|岁|篇|期|份|户|件|条|支)"
+_NOWRAP = re.compile(
+    r"\d{4}年(?:\d{1,2}(?:[—\-–]\d{1,2})?月(?:\d{1,2}日)?)?"
+    r"|\d{1,2}月\d{1,2}日"
+    r"|[+\-−]?\d+(?:[.．]\d+)?" + _UNIT + "?"
+    r"(?:[—\-–至~]\d+(?:[.．]\d+)?" + _UNIT + "?)?")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>|&#?\w+;)")
+
+
+def _nowrap_text(text: str) -> str:
+    def wrap(m: re.Match) -> str:
+        t = m.group(0)
+        return t if len(t) < 2 else f'<span class="nw">{t}</span>'
+    return _NOWRAP.sub(wrap, text)
+
+
+def nowrap(html) -> Markup:
+    """Wrap dates and numbers (with their unit) of already safe HTML in
+    <span class="nw"> so a printed cell never breaks "42.3" after "42." or
+    "20分" before "分". Only text between tags changes."""
+    if html is None or html == "":
+        return Markup("")
+    if not isinstance(html, Markup):
+        html = Markup.escape(html)
+    parts = _TAG_OR_TEXT.split(str(html))
+    out = []
+    for part in parts:
+        if part.startswith(("<", "&")):
+            out.append(part)
+        else:
+            out.append(_nowrap_text(part))
+    return Markup("".join(out))
+
+
 FILTERS = {
+    "nw": nowrap,
     "md": md,
     "md_inline": md_inline,
     "stack": stack,

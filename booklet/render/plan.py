@@ -32,7 +32,7 @@ from ..scoring.result import Result
 from ..textfmt import fmt_date, fmt_signed
 from .fetcher import resolve_photo
 from .merge import qpdf_path
-from .sheet import Sheet
+from .sheet import Sheet, title_lines
 
 UNITS_PER_PART = 8                  # summary books longer than this are laid out in parts
 
@@ -215,15 +215,19 @@ class _Planner:
                            unit_name=res.unit_name or unit.name, leader=unit.leader or "",
                            signatures=rec.signatures if rec is not None else None)
 
-    def _doc_meta(self, kind: str, title: str, created: str, description: str = "") -> dict:
-        return {"kind": kind, "title": title, "author": self.office, "created": created,
+    def _doc_meta(self, kind: str, title: str, created: str, rubric: Rubric,
+                  description: str = "") -> dict:
+        """PDF metadata; the author is the office that issued the rubric (none
+        when the seed names none), not the project's office."""
+        return {"kind": kind, "title": title, "author": rubric.issuer, "created": created,
                 "modified": created, "description": description or title}
 
     # -- the four kinds
     def blank(self, rubric: Rubric) -> Doc:
         sheet = self._sheet(rubric, None, "b", True)
         year = rubric.year or self.config.year
-        ctx = {"doc": self._doc_meta("blank", f"{rubric.title}（空白评分表）", _w3c(None, year)),
+        ctx = {"doc": self._doc_meta("blank", f"{rubric.title}（空白评分表）", _w3c(None, year),
+                                     rubric),
                "sheet": sheet, "rubric": rubric, "office": self.office}
         return Doc("blank", self.ctx.site_dir, paths.blank_pdf(rubric.id), "print/blank.html",
                    ctx, rubric.loc, weight=1)
@@ -232,7 +236,7 @@ class _Planner:
         sheet = self._sheet(rubric, res, f"s{n}", True)
         ctx = {"doc": self._doc_meta(
                    "sheet", f"{res.unit_name} {rubric.title}（{period_label(res.period)}）",
-                   _w3c(res.date, Period.parse(res.period).year)),
+                   _w3c(res.date, Period.parse(res.period).year), rubric),
                "sheet": sheet, "rubric": rubric, "result": res, "period": res.period,
                "total_word": total_word(rubric, res), "office": self.office}
         return Doc("sheet", self.ctx.site_dir, paths.sheet_pdf(rubric.id, res.period, res.unit_id),
@@ -259,7 +263,9 @@ class _Planner:
         dates = [r.date for r in results if r.date]
         created = _w3c(max(dates) if dates else None, Period.parse(period).year)
         ctx = {"doc": self._doc_meta("summary",
-                                     f"{rubric.title}（{period_label(period)}考核汇总）", created),
+                                     f"{rubric.title}（{period_label(period)}考核汇总）", created,
+                                     rubric),
+               "issuer": rubric.issuer, "title_lines": title_lines(rubric),
                "rubric": rubric, "period": period, "ranking": ranking, "sheets": sheets,
                "dates": _date_range(dates), "office": self.office,
                "total_word": total_word(rubric, results[0] if results else None)}
@@ -302,7 +308,8 @@ class _Planner:
         created = _w3c(max(dates) if dates else None, year)
         annex = _annex_html(self.ctx, unit, rubric)
         doc.context = {
-            "doc": self._doc_meta("ledger", f"{unit.name} {rubric.title} 考核台账", created),
+            "doc": self._doc_meta("ledger", f"{unit.name} {rubric.title} 考核台账", created, rubric),
+            "issuer": rubric.issuer, "title_lines": title_lines(rubric),
             "rubric": rubric, "unit": unit, "office": self.office, "year": year,
             "volume": volume, "volumes": volumes, "dates": _date_range(dates),
             "parts": parts, "annex_html": annex,

@@ -25,7 +25,7 @@ from ..model import Item, Rubric, Section
 from ..scoring.result import Adjustment, ItemScore, Result
 from ..textfmt import fmt_date, fmt_points, mask_phone
 from .columns import COLUMNS, fmt_signed_pts
-from .env import md_inline
+from .env import md_inline, nowrap
 from .layout import TALL_ROW_MM, PCol, estimate_height_mm, fit_columns, orientation
 
 
@@ -60,6 +60,17 @@ class SignatureField:
     label: str
     value: str = ""
     kind: str = ""                 # unit | date | assessors | leader | other
+
+
+_PART_KEYS = ("number", "requirement", "standard")
+
+
+def _part_item(item: Item, part: dict) -> Item:
+    """One printed row of an item printed in several rows (rubric print.rows):
+    its own 序号 and texts; points and scores stay the item's (merged cells)."""
+    from dataclasses import replace
+    return replace(item, number=str(part.get("number", "")),
+                   requirement=part.get("requirement", ""), standard=part.get("standard", ""))
 
 
 def _is_blank_date_label(label: str) -> bool:
@@ -110,8 +121,8 @@ class Sheet:
     def _item_cell(self, col: PCol, item: Item, score: Optional[ItemScore]) -> PCell:
         spec = COLUMNS.get(col.key)
         if spec is None:                   # a key of the items' `fields`
-            return PCell(md_inline(item.fields.get(col.key, "")), "c-text")
-        return PCell(spec.cell(item, score, self._text), spec.css)
+            return PCell(nowrap(md_inline(item.fields.get(col.key, ""))), "c-text")
+        return PCell(nowrap(spec.cell(item, score, self._text)), spec.css)
 
     def _section_cell(self, sec: Section, col: PCol) -> PCell:
         label = sec.print_label
@@ -136,15 +147,27 @@ class Sheet:
                           and sec.items and all(not it.title for it in sec.items))
             for it in sec.items:
                 score = self.result.item(it.id) if self.result else None
-                row: list[Optional[PCell]] = []
-                for ci, col in enumerate(cols):
-                    if col.key == "section":
-                        row.append(None)          # filled by the run
-                    elif col.key == "title" and span_title:
-                        row.append(None)
-                    else:
-                        row.append(self._item_cell(col, it, score))
-                rows.append(row)
+                parts = (self.rubric.print.get("rows") or {}).get(it.id) or []
+                item_first = len(rows)
+                for part in parts or [None]:
+                    shown = it if part is None else _part_item(it, part)
+                    row: list[Optional[PCell]] = []
+                    for ci, col in enumerate(cols):
+                        if col.key == "section":
+                            row.append(None)          # filled by the run
+                        elif col.key == "title" and span_title:
+                            row.append(None)
+                        elif part is not None and col.key not in _PART_KEYS and rows[item_first:]:
+                            row.append(None)          # merged over the item's rows
+                        else:
+                            row.append(self._item_cell(col, shown, score))
+                    rows.append(row)
+                if len(parts) > 1:
+                    for ci, col in enumerate(cols):
+                        if col.key not in _PART_KEYS and col.key != "section" \
+                                and not (col.key == "title" and span_title):
+                            runs.append(_Run(ci, item_first, len(rows), rows[item_first][ci]))
+                            rows[item_first][ci] = None
             last = len(rows)
             if last == first:
                 continue
@@ -262,12 +285,21 @@ class Sheet:
         return None
 
     # ------------------------------------------------------------ extra rows
+    def rule_label(self, rule_id: str) -> str:
+        """The rubric's number and name of a rubric-wide rule (print.labels)."""
+        return str((self.rubric.print.get("labels") or {}).get(rule_id, ""))
+
     def rubric_rule_rows(self) -> list[list[PCell]]:
-        """Rows for rubric-wide bonuses and extra deductions (outside the items)."""
+        """Rows for rubric-wide bonuses and extra deductions (outside the items):
+        the first column carries the heading (print.bonus_heading, else 加分),
+        each row the rule's label (①综治工作宣传) and its text."""
         out = []
         adj = self.result.rubric_adjustments if self.result else []
-        for rules, kind, word in ((self.rubric.bonuses, "added", "加分"),
-                                  (self.rubric.extra_deductions, "deducted", "减分")):
+        pr = self.rubric.print
+        for rules, kind, word in ((self.rubric.bonuses, "added", pr.get("bonus_heading") or "加分"),
+                                  (self.rubric.extra_deductions, "deducted",
+                                   pr.get("deduction_heading") or "减分")):
+            prev_label = None
             for rule in rules:
                 values: dict[str, Markup] = {}
                 key = self._value_key(kind, "score")
@@ -278,7 +310,13 @@ class Sheet:
                         values[key] = escape(fmt_points(v) if key == kind else fmt_signed_pts(v))
                     else:
                         values[key] = Markup("")
-                out.append(self.spanning_row(values, md_inline(rule.text), first=escape(word)))
+                label = self.rule_label(rule.id)
+                text = nowrap(md_inline(rule.text))
+                if label and label != prev_label:
+                    sep = "" if len(label) == 1 else "。"
+                    text = Markup('<span class="rule-label">{}</span>{}').format(label, sep) + text
+                prev_label = label
+                out.append(self.spanning_row(values, text, first=escape(word)))
         return out
 
     def total_row(self) -> list[PCell]:
@@ -333,28 +371,43 @@ class Sheet:
                 text += Markup('<span class="veto-hit">（已否决{}）</span>').format(
                     "：" + line["reason"] if line["reason"] else "")
             items.append(Markup('<div class="veto-line{}">{}</div>').format(
-                " applied" if line["applied"] else "", text))
+                " applied" if line["applied"] else "", nowrap(text)))
         values: dict[str, Markup] = {}
         key = self._value_key("score")
         if key and self.filled and self.result.vetoed:
             values[key] = escape("否决")
-        return self.spanning_row(values, Markup("").join(items), first=escape("一票否决"))
+        number = self.rubric.print.get("veto_number")
+        keys = [c.key for c in self.columns]
+        if number and len(keys) > 1 and keys[1] == "number":
+            # 001: 一票否决 is row 15 — the label, its 序号, then the conditions
+            values["number"] = escape(str(number))
+        cells = self.spanning_row(values, Markup("").join(items), first=escape("一票否决"))
+        for c in cells:
+            if c.html == escape(str(number)) and number:
+                c.cls = "c-number"
+        return cells
 
     def signature_fields(self) -> list[SignatureField]:
+        """The line under the sheet. A 签名 field is always a blank for a hand
+        signature (and the seal): names from the records are never typed into
+        it; who assessed is printed in a separate 考核人员 field instead."""
         r = self.result
         sig = self.signatures
         out = []
+        names = ""
         for label in self.rubric.signature or ["单位", "考核时间", "考核人签名", "被考核单位负责人签名"]:
             f = SignatureField(label)
+            signed = "签名" in label or "签字" in label or "盖章" in label
             if "负责人" in label:
                 f.kind = "leader"
-                if r is not None:
+                if r is not None and not signed:
                     f.value = (getattr(sig, "leader", None) or self.leader or "")
             elif "考核人" in label or "考评人" in label or "检查人" in label:
                 f.kind = "assessors"
                 if r is not None:
-                    names = tuple(getattr(sig, "assessors", ()) or ()) or r.assessors
-                    f.value = "、".join(names)
+                    names = "、".join(tuple(getattr(sig, "assessors", ()) or ()) or r.assessors)
+                    if not signed:
+                        f.value, names = names, ""
             elif _is_blank_date_label(label):
                 f.kind = "date"
                 if r is not None and r.date:
@@ -365,21 +418,73 @@ class Sheet:
                     f.value = getattr(sig, "unit", None) or self.unit_name
             else:
                 f.kind = "other"
+            if signed and not f.value:
+                f.kind += " sign"
             out.append(f)
+        if names:
+            out.append(SignatureField("考核人员", names, "assessors-named"))
         return out
+
+    def grade_notes(self) -> list[str]:
+        """The grade conditions that applied to this unit (from Result)."""
+        return [self._text(t) for t in (self.result.grade_reasons if self.result else [])]
+
+    def notes_html(self) -> Markup:
+        """The rubric's print.notes (e.g. 003 （六）考评分类 and 相关说明（三））."""
+        from .env import md
+        return nowrap(md(self.rubric.print.get("notes") or ""))
+
+    def title_lines(self) -> list[str]:
+        return title_lines(self.rubric)
 
     # ------------------------------------------------------------ details
     def adjustments(self) -> list[tuple[str, Adjustment]]:
-        """(item number or "—", adjustment) for every point gained or lost."""
+        """(the item's reference as the rubric numbers it, adjustment) for
+        every point gained or lost: 第6项 when item numbers are unique in the
+        rubric, else with the section's number (（二）2); a rubric-wide rule
+        by its label (（五）1②综治工作经验推介) or 加减分项目."""
         if not self.result:
             return []
         out = []
         for its in self.result.items:
+            ref = self.item_ref(its.item_id, its.number)
             for a in its.adjustments:
-                out.append((its.number, a))
+                out.append((ref, a))
         for a in self.result.rubric_adjustments:
-            out.append(("—", a))
+            label = self.rule_label(a.rule_id)
+            out.append((label or "加减分项目", a))
         return out
+
+    def item_ref(self, item_id: str, number: str) -> str:
+        numbers = [it.number for it in self.rubric.items]
+        if numbers.count(number) <= 1:
+            return f"第{number}项"
+        for sec in self.rubric.sections:
+            if any(it.id == item_id for it in sec.items):
+                return f"（{sec.number}）{number}" if sec.number else f"{sec.title}第{number}项"
+        return f"第{number}项"
+
+
+def title_lines(rubric: Rubric) -> list[str]:
+    """The title's printed lines: the rubric's title_lines when they spell the
+    title, else one line when short, else two lines broken at a word boundary
+    (after 年/年度/的/及/和/、/punctuation …) as near the middle as possible
+    (GB/T 9704 7.3.1: 词意完整，排列对称)."""
+    title = rubric.title
+    if rubric.title_lines and "".join(rubric.title_lines) == title:
+        return list(rubric.title_lines)
+    if len(title) <= 18:
+        return [title]
+    mid = len(title) / 2
+    best = None
+    for m in re.finditer(r"(?<=年度)|(?<=年)(?!度)|(?<=[的及和与、，）])|(?=[及和与]|关于|工作|考核|考评|实施)", title):
+        i = m.start()
+        if 4 <= i <= len(title) - 4:
+            if best is None or abs(i - mid) < abs(best - mid):
+                best = i
+    if best is None or abs(best - mid) > len(title) / 4:
+        return [title]
+    return [title[:best], title[best:]]
 
 
 def full_marks(rubric: Rubric) -> Optional[Decimal]:
