@@ -185,7 +185,9 @@ def test_only_embedded_cjk_fonts(built):
 def test_metadata_title_author_lang(built):
     ctx, _, _ = built
     info = pdfinfo(sheet_path(ctx))
-    assert ctx.project.config.office in info["Author"]
+    # the author is the office that issued the rubric, not the project office
+    assert info["Author"].strip() == "示例街道"
+    assert ctx.project.config.office not in info["Author"]
     assert "新华社区" in info["Title"]
     assert info["CreationDate"].strip().startswith(("Mon Mar", "Tue Mar", "Mon", "Tue", "Wed",
                                                     "Thu", "Fri", "Sat", "Sun"))

@@ -441,7 +441,7 @@ class Sheet:
     def adjustments(self) -> list[tuple[str, Adjustment]]:
         """(the item's reference as the rubric numbers it, adjustment) for
         every point gained or lost: 第6项 when item numbers are unique in the
-        rubric, else with the section's number (（二）2); a rubric-wide rule
+        rubric, else every item with its section's number (（二）2); a rubric-wide rule
         by its label (（五）1②综治工作经验推介) or 加减分项目."""
         if not self.result:
             return []
@@ -457,7 +457,7 @@ class Sheet:
 
     def item_ref(self, item_id: str, number: str) -> str:
         numbers = [it.number for it in self.rubric.items]
-        if numbers.count(number) <= 1:
+        if len(set(numbers)) == len(numbers):
             return f"第{number}项"
         for sec in self.rubric.sections:
             if any(it.id == item_id for it in sec.items):
