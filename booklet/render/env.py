@@ -25,7 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from .. import textfmt
-from ..errors import BookletError
+from ..errors import BookletError, Problems
 from ..model import Loc
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
@@ -116,9 +116,15 @@ class _ProjectEnvironment(SandboxedEnvironment):
             if found is None:
                 raise
             loc, rel = found
-            raise BookletError(_template_error_text(e, rel), loc=loc,
-                               fix=f"改正项目中的模板 templates/{rel}；如果它是 booklet 自带模板的改写副本，"
-                                   "删除它即恢复默认模板。") from None
+            problems = Problems()
+            what = _template_error_text(e, rel)
+            fix = (f"改正项目中的模板 templates/{rel}；如果它是 booklet 自带模板的改写副本，"
+                   "删除它即恢复默认模板。")
+            if isinstance(e, SecurityError):
+                problems.error(loc, what, fix, code="template-unsafe")
+            else:
+                problems.error(loc, what, fix, code="template")
+            raise BookletError(problems) from None
 
 
 def _template_error_loc(exc: BaseException, custom: Optional[Path]) -> Optional[tuple[Loc, str]]:
