@@ -89,7 +89,10 @@ class Renderer:
         self.learned: dict[tuple, frozenset] = {}   # doc kind -> breaks of the last one
         self.font_config = FontConfiguration()
         self.css = []
+        self.css_origins: dict[str, Loc] = {}   # url -> stylesheet file:line (read at layout)
         for text, base_url, loc, origins in css_parts(settings):
+            for url, at in origins.items():
+                self.css_origins.setdefault(url, at)
             fetcher = SafeFetcher(settings.roots, loc, origins)
             try:
                 self.css.append(weasyprint.CSS(string=text, base_url=base_url,
@@ -131,7 +134,7 @@ class Renderer:
 
     def render(self, job: RenderJob) -> list[tuple[str, bytes, int]]:
         """(cache key, PDF bytes, pages) of every document `job` makes."""
-        fetcher = SafeFetcher(self.settings.roots, job.origin)
+        fetcher = SafeFetcher(self.settings.roots, job.origin, self.css_origins)
         # The cyclic garbage collector walks every live object on each pass;
         # with the hundreds of thousands of boxes of a layout that makes
         # rendering superlinear. Nothing cyclic needs freeing mid-document.
@@ -408,7 +411,14 @@ def render_all(jobs: Sequence[RenderJob], settings: RenderSettings, store: Calla
     finally:
         _JOBS, _STORE, _INIT_ERROR = (), None, None
     if problems:
-        raise BookletError(problems)
+        # a stylesheet's bad url() stops every document: say it once
+        unique = Problems()
+        seen: set = set()
+        for p in problems.items:
+            if (p.loc, p.what) not in seen:
+                seen.add((p.loc, p.what))
+                unique.items.append(p)
+        raise BookletError(unique)
     return report
 
 
