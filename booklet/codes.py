@@ -90,10 +90,8 @@ CODES: dict[str, Code] = {
     "bad-photo": Code(ERROR, "照片路径不对或文件不存在"),
     "annex-decides": Code(WARNING, "该规则由附件数据计算，手工填写的不计分"),
     # ---- annex files (附件2 花名册、附件3 执勤排班表、附件4 用款审批表)
-    "annex-shape": Code(ERROR, "附件文件的结构不对"),
     "annex-empty": Code(ERROR, "附件文件是空的"),
     "annex-missing": Code(ERROR, "附件中缺少必填项"),
-    "annex-unknown-key": Code(ERROR, "附件中出现了不认识的键"),
     "annex-unknown-unit": Code(ERROR, "附件文件夹不是已有的单位编号"),
     "annex-unit-mismatch": Code(ERROR, "附件中的单位编号与所在文件夹不一致"),
     "annex-stray-file": Code(WARNING, "附件文件夹中有不认识的文件"),

@@ -2,7 +2,9 @@
 each violation into a Chinese message at the right file, line and column.
 
 The schemas are the declarative description of every file (as MkDocs'
-config_options are); this module only translates their verdicts.
+config_options are); this module only translates their verdicts. The caller
+may give a `locate(path) -> Loc` (an annex spreadsheet's rows: "表 Sheet1 第
+7 行"); by default places come from booklet.yamlio's line numbers.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable, Optional
 
 import jsonschema
 from jsonschema import Draft202012Validator
@@ -38,12 +40,31 @@ _TYPES = Draft202012Validator.TYPE_CHECKER.redefine_many(
 _Validator = jsonschema.validators.extend(Draft202012Validator, type_checker=_TYPES)
 
 
+Locate = Callable[[tuple], Loc]
+# Kinds of violation that are about the shape of the file, not its values.
+SHAPE_KINDS = frozenset({"type", "required", "additionalProperties"})
+
+
 @lru_cache(maxsize=None)
-def validator(name: str):
-    """name: booklet | rubric | record | annex."""
+def validator(name: str, part: Optional[str] = None):
+    """name: booklet | rubric | record | annex; part: one of its $defs
+    (annex: roster | duty | funds), when the file says which it is."""
     path = schema_dir() / f"{name}.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
+    if part is not None:
+        schema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{part}"}
     return _Validator(schema)
+
+
+def _is_shape(err) -> bool:
+    """A missing or unknown key, or a mapping/list where the other (or a
+    value) belongs. A wrong scalar is a value problem, left to the caller."""
+    if err.validator != "type":
+        return err.validator in SHAPE_KINDS
+    if err.instance is None:
+        return False                                   # a blank value: the caller's to explain
+    want = set(err.validator_value if isinstance(err.validator_value, list) else [err.validator_value])
+    return isinstance(err.instance, (dict, list)) or not (want - {"object", "array"})
 
 
 def _where(path) -> str:
@@ -63,9 +84,12 @@ def check(data: Any, schema_name: str, rel: str, problems: Problems) -> bool:
     return not errors_at(data, schema_name, rel, problems)
 
 
-def errors_at(data: Any, schema_name: str, rel: str, problems: Problems) -> list[list]:
-    """Add a problem per violation; return (path, validator) of each violation."""
-    v = validator(schema_name)
+def errors_at(data: Any, schema_name: str, rel: str, problems: Problems, *,
+              locate: Optional[Locate] = None, part: Optional[str] = None,
+              shape_only: bool = False) -> list[list]:
+    """Add a problem per violation; return (path, validator) of each violation.
+    shape_only: report only SHAPE_KINDS (the caller checks the values)."""
+    v = validator(schema_name, part)
     bad_paths: list[list] = []
     already = {(p.loc.file, p.loc.line) for p in problems.items}
     errors = sorted(v.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
@@ -74,22 +98,34 @@ def errors_at(data: Any, schema_name: str, rel: str, problems: Problems) -> list
         # oneOf/anyOf produce a parent error and children; report the most specific
         if err.context:
             err = min(err.context, key=lambda e: -len(e.absolute_path))
+        if shape_only and not _is_shape(err):
+            continue
         path = list(err.absolute_path)
         key = (tuple(map(str, path)), err.validator)
         if key in seen:
             continue
         seen.add(key)
-        loc = loc_of(data, path, Loc(rel, 1, 1))
+        loc = locate(tuple(path)) if locate else loc_of(data, path, Loc(rel, 1, 1))
         bad_paths.append((path, err.validator))
         if err.instance is None and (loc.file, loc.line) in already:
             continue  # the reader already explained this value (a bad date, a bad tag)
-        if err.validator == "additionalProperties" and hasattr(err.instance, "key_loc"):
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
             extra = [k for k in err.instance if k not in err.schema.get("properties", {})]
-            if extra:
+            if extra and hasattr(err.instance, "key_loc"):
                 loc = err.instance.key_loc(extra[0])
+            elif extra and locate:
+                loc = locate(tuple(path) + (extra[0],))
         what, fix = _translate(err, path, data)
         problems.error(loc, what, fix, code=f"schema-{err.validator}")
     return bad_paths
+
+
+def _name_of(prop: dict) -> str:
+    """A property's Chinese name: its description up to the first explanation."""
+    desc = str(prop.get("description", "")) if isinstance(prop, dict) else ""
+    for sep in ("：", "（", "，", "；", "。", ":", " "):
+        desc = desc.split(sep)[0]
+    return desc if 0 < len(desc) <= 8 else ""
 
 
 def _translate(err, path, data) -> tuple[str, str]:
@@ -98,7 +134,9 @@ def _translate(err, path, data) -> tuple[str, str]:
     kind = err.validator
     if kind == "required":
         missing = err.message.split("'")[1] if "'" in err.message else err.message
-        return (f"{where} 缺少必填项「{missing}」。", f"添加一行 `{missing}: …`。")
+        name = _name_of(err.schema.get("properties", {}).get(missing, {}))
+        named = f"（{name}）" if name else ""
+        return (f"{where} 缺少必填项「{missing}」{named}。", f"添加一行 `{missing}: …`。")
     if kind == "additionalProperties":
         allowed = sorted(err.schema.get("properties", {}))
         extra = [k for k in inst if k not in allowed] if isinstance(inst, dict) else []

@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
+from . import photos
 from .annex.derive import annex_rules
 from .periods import MONTH, YEAR, Period, kind_for_calendar
 from .errors import Problems
@@ -338,19 +339,6 @@ def check_finding(project: Project, rubric: Rubric, unit: Unit, rec: Record, f: 
 
 
 def _check_photo(photo: str, root: Path, f: Finding, problems: Problems) -> None:
-    bad = None
-    if "://" in photo or photo.startswith(("file:", "data:", "/", "\\")):
-        bad = "照片只能是项目 assessments/ 文件夹中的文件，不能是网址或绝对路径"
-    else:
-        target = (root / photo).resolve()
-        try:
-            target.relative_to((root / "assessments").resolve())
-        except ValueError:
-            bad = "照片路径指向了 assessments/ 文件夹之外"
-        else:
-            if not target.is_file():
-                bad = "照片文件不存在"
+    _, bad = photos.resolve_photo(root, photo)   # the same rule as the build's
     if bad:
-        problems.error(f.where("photos"), f"{bad}：「{photo}」。",
-                       "把照片放进 assessments/photos/，并写相对于项目根目录的路径，例如 assessments/photos/a.jpg。",
-                       code="bad-photo")
+        problems.error(f.where("photos"), bad.what, bad.fix, code="bad-photo")

@@ -75,6 +75,18 @@ def test_bad_row_names_sheet_and_row_and_nothing_is_written(proj, tmp_path):
     assert not (proj / "assessments" / "annex" / "east" / "roster.yml").exists()
 
 
+def test_a_missing_column_is_reported_by_the_schema_at_each_sheet_row(proj, tmp_path):
+    rows = [r[:6] for r in ROSTER_ROWS[1:]]                 # no 家庭住址 column, no title line
+    rows[5][4] = "13900000105"
+    src = xlsx(tmp_path / "花名册.xlsx", rows)
+    with pytest.raises(BookletError) as e:
+        import_file(proj, config(proj), "roster", src, "east")
+    errors = e.value.problems.errors
+    assert {p.code for p in errors} == {"schema-required"}
+    assert [str(p.loc) for p in errors] == [f"花名册.xlsx，表 Sheet1 第 {n} 行" for n in range(2, 8)]
+    assert all("「address」（家庭住址）" in p.what for p in errors)
+
+
 def test_good_workbook_becomes_valid_yaml(proj, tmp_path):
     rows = [list(r) for r in ROSTER_ROWS]
     rows[6][4] = "13900000105"

@@ -142,7 +142,9 @@ def test_bad_phone_numbers(tmp_path, phone, hint):
 def test_missing_phone_is_an_error(tmp_path):
     text = ROSTER.replace(', phone: "13900000101"', "", 1)
     _, problems = load(tmp_path, roster=text)
-    assert any("缺少联系电话" in p.what for p in problems.errors)
+    (p,) = only(problems, "schema-required")          # the schema's shape check, named in Chinese
+    assert "「phone」（联系电话）" in p.what and p.level == "错误"
+    assert (p.loc.file, p.loc.line) == ("assessments/annex/u1/roster.yml", 7)
 
 
 # ---------------------------------------------------------------- ages
@@ -179,7 +181,7 @@ def test_team_type_near_miss_is_a_warning(tmp_path):
 
 def test_unknown_key_suggests_the_right_one(tmp_path):
     _, problems = load(tmp_path, roster=ROSTER.replace("address: 湖塘镇枫溪路1号", "adress: 湖塘镇枫溪路1号"))
-    p = only(problems, "annex-unknown-key")[0]
+    (p,) = only(problems, "schema-additionalProperties")
     assert "adress" in p.what and "address" in p.fix and p.loc.line == 7
 
 
@@ -304,3 +306,20 @@ def test_problems_through_load_project(example_copy):
     p = only(problems, "annex-role")[0]
     assert p.loc.file == "assessments/annex/hutang-01/roster.yml" and p.loc.line > 5
     assert "班长" in p.format() and "修改方法" in p.format()
+
+
+# ---------------------------------------------------------------- shape (schema/annex.schema.json)
+
+def test_a_wrong_type_in_a_roster_is_reported_by_the_schema_at_its_line_and_column(tmp_path):
+    text = ROSTER.replace("    members:\n", "    members: 张三\n    x-members:\n", 1)
+    _, problems = load(tmp_path, roster=text)
+    found = {p.code: p for p in problems.errors}
+    p = found["schema-type"]
+    assert (p.loc.file, p.loc.line, p.loc.col) == ("assessments/annex/u1/roster.yml", 6, 14)
+    assert "members" in p.what and "列表" in p.what and "张三" in p.what
+    assert "x-members" in found["schema-additionalProperties"].what
+
+
+def test_a_value_problem_is_reported_once_not_by_the_schema_too(tmp_path):
+    _, problems = load(tmp_path, roster=ROSTER.replace("role: 组长", "role: 副队长"))
+    assert [p.code for p in problems.errors] == ["annex-role"]

@@ -79,7 +79,8 @@ def test_fetcher_serves_files_inside_and_data_urls(project_dir):
     ("/etc/passwd", "绝对路径"),
     ("file:///etc/passwd", "网址"),
     ("https://example.com/x.png", "网址"),
-    ("photos/missing.png", "找不到"),
+    ("assessments/photos/missing.png", "不存在"),
+    ("photos/ok.png", "不在 assessments/"),
 ])
 def test_photo_paths_are_checked_with_the_record_line(project_dir, photo, words):
     msg = refused(lambda: resolve_photo(project_dir, photo, REC))
@@ -87,7 +88,6 @@ def test_photo_paths_are_checked_with_the_record_line(project_dir, photo, words)
 
 
 def test_photo_inside_the_project_resolves(project_dir):
-    assert resolve_photo(project_dir, "photos/ok.png", REC).name == "ok.png"
     assert resolve_photo(project_dir, "assessments/photos/ok.png", REC).name == "ok.png"
 
 

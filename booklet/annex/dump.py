@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from .model import FORM_NUMBERS, FORM_TITLES, Duty, Funds, Roster
+from .forms import FORM_SPECS
+from .model import Duty, Funds, Roster
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../schema/annex.schema.json"
 
@@ -53,7 +54,7 @@ def _flow(pairs: list[tuple[str, str]]) -> str:
 
 def _header(form: str, source: str, unit: str, year) -> list[str]:
     lines = [SCHEMA_LINE,
-             f"# {FORM_NUMBERS[form]} {FORM_TITLES[form]}。含个人信息：只印入内部台账，不发布到网站。"]
+             f"# {FORM_SPECS[form].full_title}。含个人信息：只印入内部台账，不发布到网站。"]
     if source:
         lines.append(f"# 由 booklet import 从 {source} 导入。")
     lines.append(f"unit: {scalar(unit)}")

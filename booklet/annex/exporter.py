@@ -12,10 +12,9 @@ from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from ..model import Unit
-from .importer import HEADERS
-from .model import FORM_NUMBERS, FORM_TITLES, FORMS, UnitAnnex
+from .forms import FORM_SPECS, FORMS
+from .model import UnitAnnex
 
-SHEET_TITLES = {"roster": "花名册", "duty": "执勤排班表", "funds": "用款审批表"}
 WIDTHS = {
     "roster": (18, 12, 10, 6, 15, 8, 36),
     "duty": (12, 12, 14, 12, 13, 28, 15, 28),
@@ -30,23 +29,8 @@ def export_path(unit_id: str, form: str) -> PurePosixPath:
 
 
 def _rows(form: str, annex: UnitAnnex) -> list[list]:
-    rows: list[list] = []
-    if form == "roster" and annex.roster:
-        for t in annex.roster.teams:
-            for m in t.members:
-                rows.append([t.name, t.type, m.name, m.age, m.phone, m.role, m.address])
-    elif form == "duty" and annex.duty:
-        for f in annex.duty.filings:
-            if not f.rows:
-                rows.append([f.period, f.filed, f.station or None, None, None, None, None, None])
-            for r in f.rows:
-                rows.append([f.period, f.filed, f.station or None, r.date, r.time,
-                             "、".join(r.members), r.phone or None, r.area or None])
-    elif form == "funds" and annex.funds:
-        for q in annex.funds.requests:
-            rows.append([q.date, q.department, q.applicant, q.purpose, q.requested, q.approved,
-                         q.approver or None, q.remarks or None])
-    return rows
+    obj = annex.get(form)
+    return FORM_SPECS[form].rows(obj) if obj else []
 
 
 def write_xlsx(form: str, annex: UnitAnnex, target: Path, unit: Optional[Unit] = None) -> Path:
@@ -57,12 +41,13 @@ def write_xlsx(form: str, annex: UnitAnnex, target: Path, unit: Optional[Unit] =
 
     wb = Workbook()
     ws = wb.active
-    ws.title = SHEET_TITLES[form]
-    ws.append(list(HEADERS[form]))
+    spec = FORM_SPECS[form]
+    ws.title = spec.name
+    ws.append(list(spec.headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
-    text_cols = {i for i, h in enumerate(HEADERS[form]) if h in ("联系电话", "报备期", "巡逻时段")}
+    text_cols = {i for i, h in enumerate(spec.headers) if h in ("联系电话", "报备期", "巡逻时段")}
     for row in _rows(form, annex):
         ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
         r = ws.max_row
@@ -77,7 +62,7 @@ def write_xlsx(form: str, annex: UnitAnnex, target: Path, unit: Optional[Unit] =
     for i, w in enumerate(WIDTHS[form]):
         ws.column_dimensions[chr(ord("A") + i)].width = w
     ws.freeze_panes = "A2"
-    title = f"{FORM_NUMBERS[form]} {FORM_TITLES[form]}"
+    title = spec.full_title
     wb.properties.title = title + (f"（{unit.name}）" if unit else "")
     wb.properties.subject = "内部资料，含个人信息，不得公开"
     wb.properties.creator = "booklet"

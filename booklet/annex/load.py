@@ -12,44 +12,24 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from .. import schemacheck
 from ..errors import Problems
 from ..model import Config, Loc
 from ..yamlio import loc_of, read_yaml, relpath
 from . import validate as V
 from .derive import filing_deadline
 from .dump import SCHEMA_LINE
-from .model import (FORM_FILES, FORMS, Duty, DutyRow, Filing, FundRequest, Funds, Member,
-                    Roster, Team, UnitAnnex)
+from .forms import FORM_FILES, FORM_SPECS, FORMS
+from .model import Duty, DutyRow, Filing, FundRequest, Funds, Member, Roster, Team, UnitAnnex
 
 Locate = Callable[[tuple], Loc]
 
 ANNEX_DIR = Path("assessments") / "annex"
-
-KEYS = {
-    "roster": {"unit", "year", "teams"},
-    "team": {"name", "type", "founded", "members"},
-    "member": {"name", "age", "phone", "role", "address"},
-    "duty": {"unit", "year", "filings"},
-    "filing": {"period", "filed", "station", "rows"},
-    "row": {"date", "time", "members", "phone", "area"},
-    "funds": {"unit", "year", "requests"},
-    "request": {"date", "department", "applicant", "purpose", "requested", "approved",
-                "approver", "remarks"},
-}
-KEY_NAMES = {
-    "unit": "单位编号", "year": "年度", "teams": "队伍", "name": "名称/姓名", "type": "队伍类型",
-    "founded": "成立日期", "members": "成员/巡逻人员", "age": "年龄", "phone": "联系电话",
-    "role": "职务", "address": "家庭住址", "filings": "报备", "period": "报备期",
-    "filed": "报备日期", "station": "报备派出所", "rows": "排班", "date": "日期",
-    "time": "巡逻时段", "area": "巡逻区域", "requests": "用款申请", "department": "申请部门",
-    "applicant": "申请人", "purpose": "用款事由", "requested": "申请金额",
-    "approved": "批准金额", "approver": "批准人", "remarks": "备注",
-}
-
 
 # ---------------------------------------------------------------- reading YAML
 
@@ -67,89 +47,59 @@ def read_annex_yaml(path: Path, root: Path, problems: Problems) -> tuple[Any, Op
     return data, locator(data, relpath(path, root))
 
 
-# ---------------------------------------------------------------- shape helpers
+# ---------------------------------------------------------------- parsing
+#
+# The shape (mappings, lists, required and unknown keys) is checked by
+# schema/annex.schema.json through booklet.schemacheck; what follows reads
+# the values leniently (a wrong shape was already reported) and leaves the
+# value checks (phones, ages, dates, names) to annex/validate.py.
+
+def _maps(value) -> list[tuple[int, dict]]:
+    """The mappings of a list, with their index (other items were reported)."""
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
+
 
 class _Ctx:
-    def __init__(self, locate: Locate, problems: Problems, file: str):
-        self.locate, self.problems, self.file = locate, problems, file
-
-    def mapping(self, value, path: tuple, kind: str, what: str) -> Optional[dict]:
-        if not isinstance(value, dict):
-            self.problems.error(self.locate(path), f"{what}应是“键: 值”的映射，这里是 {_typename(value)}。",
-                                f"按 docs/annex.md 中的示例书写{what}。", code="annex-shape")
-            return None
-        allowed = KEYS[kind]
-        for key in value:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-                fix = (f"是不是“{close[0]}”（{KEY_NAMES.get(close[0], '')}）？" if close
-                       else "可用的键：" + "、".join(f"{k}（{KEY_NAMES.get(k, '')}）"
-                                                  for k in sorted(allowed)) + "。")
-                self.problems.error(self.locate(path + (key,)), f"{what}中有未知的键「{key}」。",
-                                    fix, code="annex-unknown-key")
-        return value
-
-    def seq(self, value, path: tuple, what: str) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problems.error(self.locate(path), f"{what}应是列表（每项以“- ”开头），"
-                                                   f"这里是 {_typename(value)}。",
-                                f"把{what}写成以“- ”开头的列表。", code="annex-shape")
-            return []
-        return value
+    def __init__(self, locate: Locate, problems: Problems):
+        self.locate, self.problems = locate, problems
 
     def text(self, m: dict, key: str, path: tuple, what: str, required: bool = True) -> str:
+        """A text value; a required one written but left blank is an error (absent: the schema's)."""
         v = m.get(key)
-        if v is None or (isinstance(v, str) and not v.strip()):
-            if required:
-                self.problems.error(self.locate(path + (key,)) if key in m else self.locate(path),
-                                    f"缺少{what}（{key}）。", f"填写 {key}: …（{what}）。",
-                                    code="annex-missing")
-            return ""
         if isinstance(v, (dict, list)):
-            self.problems.error(self.locate(path + (key,)), f"{what}应是一段文字。",
-                                f"把 {key} 写成一行文字。", code="annex-shape")
+            return ""
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if required and key in m:
+                self.problems.error(self.locate(path + (key,)), f"缺少{what}（{key}）。",
+                                    f"填写 {key}: …（{what}）。", code="annex-missing")
             return ""
         return str(v).strip()
 
+    def blank(self, m: dict, key: str) -> bool:
+        """Written but left empty (an absent key is the schema's to report)."""
+        return key in m and m[key] in (None, "")
 
-def _typename(v) -> str:
-    if v is None:
-        return "空值"
-    if isinstance(v, dict):
-        return "映射"
-    if isinstance(v, list):
-        return "列表"
-    if isinstance(v, str):
-        return f"文字「{v}」"
-    return f"「{v}」"
-
-
-# ---------------------------------------------------------------- parsing
 
 def parse_form(form: str, data: Any, locate: Locate, problems: Problems, *,
                unit_id: str, year: Optional[int], file: str = ""):
     """Plain data of one annex file → Roster | Duty | Funds (None if unusable)."""
-    ctx = _Ctx(locate, problems, file)
-    what = {"roster": "花名册", "duty": "执勤排班表", "funds": "用款审批表"}[form]
+    spec = FORM_SPECS[form]
     if data is None:
-        problems.error(locate(()), f"{what}文件是空的。",
+        problems.error(locate(()), f"{spec.name}文件是空的。",
                        f"至少写上 unit: {unit_id}，参见 docs/annex.md 的示例。", code="annex-empty")
         return None
-    top = ctx.mapping(data, (), form, what)
-    if top is None:
+    schemacheck.errors_at(data, "annex", locate(()).file, problems, locate=locate,
+                          part=form, shape_only=True)
+    if not isinstance(data, dict):
         return None
-    declared = top.get("unit")
-    if declared is None:
-        problems.error(locate(()), f"{what}缺少单位编号（unit）。", f"在文件开头写 unit: {unit_id}。",
-                       code="annex-missing")
-    elif str(declared) != unit_id:
+    ctx = _Ctx(locate, problems)
+    declared = data.get("unit")
+    if declared is not None and str(declared) != unit_id:
         problems.error(locate(("unit",)), f"单位编号「{declared}」与所在文件夹 {unit_id} 不一致。",
                        f"写 unit: {unit_id}，或把文件移到 assessments/annex/{declared}/ 下。",
                        code="annex-unit-mismatch")
-    if "year" in top:
-        y = top["year"]
+    if "year" in data:
+        y = data["year"]
         if isinstance(y, int) and not isinstance(y, bool) and 2000 <= y <= 2100:
             year = y
         else:
@@ -157,41 +107,31 @@ def parse_form(form: str, data: Any, locate: Locate, problems: Problems, *,
                            code="annex-year")
     loc = Loc(locate(()).file)
     if form == "roster":
-        return _parse_roster(ctx, top, unit_id, year, loc)
+        return _parse_roster(ctx, data, unit_id, year, loc)
     if form == "duty":
-        return _parse_duty(ctx, top, unit_id, year, loc)
-    return _parse_funds(ctx, top, unit_id, year, loc)
+        return _parse_duty(ctx, data, unit_id, year, loc)
+    return _parse_funds(ctx, data, unit_id, year, loc)
 
 
 def _parse_roster(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Roster:
     p, L = ctx.problems, ctx.locate
     roster = Roster(unit=unit_id, year=year, loc=loc)
-    if "teams" not in top:
-        p.error(L(()), "花名册缺少队伍（teams）。", "写 teams: 并在下面列出每支队伍。", code="annex-missing")
-    for ti, t in enumerate(ctx.seq(top.get("teams"), ("teams",), "队伍")):
+    for ti, tm in _maps(top.get("teams")):
         tp = ("teams", ti)
-        tm = ctx.mapping(t, tp, "team", "队伍")
-        if tm is None:
-            continue
         team = Team(name=ctx.text(tm, "name", tp, "队伍名称"),
                     type=ctx.text(tm, "type", tp, "队伍类型"), loc=L(tp))
         if "founded" in tm:
             team.founded = V.check_date(tm["founded"], L(tp + ("founded",)), p, "成立日期")
-        if "members" not in tm:
-            p.error(L(tp), f"队伍「{team.name}」缺少成员（members）。", "写 members: 并列出每名成员。",
-                    code="annex-missing")
-        for mi, m in enumerate(ctx.seq(tm.get("members"), tp + ("members",), "成员")):
+        for mi, mm in _maps(tm.get("members")):
             mp = tp + ("members", mi)
-            mm = ctx.mapping(m, mp, "member", "成员")
-            if mm is None:
-                continue
             name = ctx.text(mm, "name", mp, "姓名")
             member = Member(name=name, role="", loc=L(mp))
-            member.role = V.check_role(mm.get("role"), L(mp + ("role",)), p, name)
-            if mm.get("age") in (None, ""):
+            if "role" in mm:
+                member.role = V.check_role(mm["role"], L(mp + ("role",)), p, name)
+            if ctx.blank(mm, "age"):
                 p.error(L(mp), f"{name}缺少年龄（age）。", "填写 age: 整数周岁。", code="annex-missing")
             member.age = V.check_age(mm.get("age"), L(mp + ("age",)), p, name)
-            if mm.get("phone") in (None, ""):
+            if ctx.blank(mm, "phone"):
                 p.error(L(mp), f"{name}缺少联系电话（phone）。", "填写 phone: \"13900000101\"。",
                         code="annex-missing")
             member.phone = V.check_phone(mm.get("phone"), L(mp + ("phone",)), p,
@@ -206,14 +146,10 @@ def _parse_roster(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Roster:
 def _parse_duty(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Duty:
     p, L = ctx.problems, ctx.locate
     duty = Duty(unit=unit_id, year=year, loc=loc)
-    if "filings" not in top:
-        p.error(L(()), "执勤排班表缺少报备（filings）。", "写 filings: 并按两个月一期列出报备的排班表。",
-                code="annex-missing")
     seen: dict[str, Loc] = {}
-    for fi, f in enumerate(ctx.seq(top.get("filings"), ("filings",), "报备")):
+    for fi, fm in _maps(top.get("filings")):
         fp = ("filings", fi)
-        fm = ctx.mapping(f, fp, "filing", "报备")
-        if fm is None:
+        if "period" not in fm:
             continue
         period = V.check_period(fm.get("period"), L(fp + ("period",)), p, year)
         if period and period in seen:
@@ -225,11 +161,7 @@ def _parse_duty(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Duty:
         seen[period] = L(fp)
         y, a, b = V.filing_months(period)
         filed = None
-        if "filed" not in fm:
-            p.error(L(fp), f"报备期 {period} 缺少报备日期（filed）。",
-                    "写 filed: 报备到派出所的日期（如 2017-02-20）；没有报备的写 filed: null。",
-                    code="annex-missing")
-        elif fm["filed"] is not None:
+        if fm.get("filed") is not None:
             filed = V.check_date(fm["filed"], L(fp + ("filed",)), p, "报备日期")
             deadline = filing_deadline(period)
             last = date(y, b, calendar.monthrange(y, b)[1])
@@ -243,13 +175,10 @@ def _parse_duty(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Duty:
         filing = Filing(period=period, filed=filed, loc=L(fp))
         if "station" in fm:
             filing.station = ctx.text(fm, "station", fp, "报备派出所", required=False)
-        for ri, r in enumerate(ctx.seq(fm.get("rows"), fp + ("rows",), "排班")):
+        for ri, rm in _maps(fm.get("rows")):
             rp = fp + ("rows", ri)
-            rm = ctx.mapping(r, rp, "row", "排班")
-            if rm is None:
-                continue
             d = V.check_date(rm.get("date"), L(rp + ("date",)), p, "巡逻日期")
-            if rm.get("date") in (None, ""):
+            if ctx.blank(rm, "date"):
                 p.error(L(rp), "缺少巡逻日期（date）。", "写 date: 2017-03-05。", code="annex-missing")
             if d and (d.year != y or d.month not in (a, b)):
                 p.error(L(rp + ("date",)), f"巡逻日期 {d.isoformat()} 不在报备期 {period} 内。",
@@ -257,14 +186,14 @@ def _parse_duty(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Duty:
                         f"{(d.month + 1) // 2 * 2:02d} 的报备中，或核对日期。",
                         code="annex-date-period")
                 d = None
-            if rm.get("time") in (None, ""):
+            slot = ""
+            if ctx.blank(rm, "time"):
                 p.error(L(rp), "缺少巡逻时段（time）。", "写 time: \"13:00-18:00\"。", code="annex-missing")
-                slot = ""
-            else:
+            elif "time" in rm:
                 slot = V.check_slot(rm.get("time"), L(rp + ("time",)), p)
             members = _names(rm.get("members"))
-            if not members:
-                p.error(L(rp + ("members",)) if "members" in rm else L(rp), "没有巡逻人员（members）。",
+            if not members and "members" in rm:
+                p.error(L(rp + ("members",)), "没有巡逻人员（members）。",
                         "写 members: [王某, 李某]。", code="annex-missing")
             phone = V.check_phone(rm.get("phone"), L(rp + ("phone",)), p)
             area = ctx.text(rm, "area", rp, "巡逻区域", required=False)
@@ -277,12 +206,11 @@ def _parse_duty(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Duty:
 
 
 def _names(value) -> tuple[str, ...]:
-    if value is None:
+    if value is None or isinstance(value, dict):
         return ()
     if isinstance(value, list):
         items = [str(v).strip() for v in value if v is not None]
     else:
-        import re
         items = re.split(r"[、,，;；\s]+", str(value))
     return tuple(i for i in items if i)
 
@@ -290,20 +218,14 @@ def _names(value) -> tuple[str, ...]:
 def _parse_funds(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Funds:
     p, L = ctx.problems, ctx.locate
     funds = Funds(unit=unit_id, year=year, loc=loc)
-    if "requests" not in top:
-        p.error(L(()), "用款审批表缺少用款申请（requests）。", "写 requests: 并列出每一笔用款申请。",
-                code="annex-missing")
-    for qi, q in enumerate(ctx.seq(top.get("requests"), ("requests",), "用款申请")):
+    for qi, qm in _maps(top.get("requests")):
         qp = ("requests", qi)
-        qm = ctx.mapping(q, qp, "request", "用款申请")
-        if qm is None:
-            continue
         ok = True
         d = V.check_date(qm.get("date"), L(qp + ("date",)), p, "申请日期", year)
-        if qm.get("date") in (None, ""):
+        if ctx.blank(qm, "date"):
             p.error(L(qp), "缺少申请日期（date）。", "写 date: 2017-03-02。", code="annex-missing")
         requested = V.check_amount(qm.get("requested"), L(qp + ("requested",)), p, "申请金额")
-        if qm.get("requested") in (None, ""):
+        if ctx.blank(qm, "requested"):
             p.error(L(qp), "缺少申请金额（requested）。", "写 requested: 金额（元），如 6007.14。",
                     code="annex-missing")
         approved = V.check_amount(qm.get("approved"), L(qp + ("approved",)), p, "批准金额",

@@ -15,15 +15,7 @@ from decimal import Decimal
 from typing import Optional
 
 from ..model import NOWHERE, Loc
-
-FORMS = ("roster", "duty", "funds")
-FORM_FILES = {"roster": "roster.yml", "duty": "duty.yml", "funds": "funds.yml"}
-FORM_NUMBERS = {"roster": "附件2", "duty": "附件3", "funds": "附件4"}
-FORM_TITLES = {
-    "roster": "社区群防群治队伍花名册",
-    "duty": "社区群防群治队伍执勤排班表",
-    "funds": "群防群治用款审批表",
-}
+from .forms import FORM_FILES, FORM_NUMBERS, FORM_TITLES, FORMS  # noqa: F401  (re-exported)
 
 ROLES = ("队长", "组长", "队员")
 PROFESSIONAL = "专职化队伍"          # 专职化队伍（不少于3人）

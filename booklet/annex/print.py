@@ -34,7 +34,8 @@ from ..render.env import THEME_DIR, make_env
 from ..render.layout import PAD_MM, TEXT_AREA_MM
 from ..textfmt import fmt_date, rmb_upper
 from .derive import annex_rules, period_words
-from .model import FORM_FILES, FORM_NUMBERS, FORMS, ROLES, Filing, FundRequest, Team, UnitAnnex
+from .forms import FORM_SPECS, FORMS
+from .model import ROLES, Filing, FundRequest, Team, UnitAnnex
 
 # ---------------------------------------------------------------- geometry (mm)
 TEXT_W, TEXT_H = (float(v) for v in TEXT_AREA_MM["portrait"])   # 156 × 225, as the sheets
@@ -50,16 +51,10 @@ BODY_LINE_MM = BODY_EM_MM * 1.2
 CELL_PAD_MM = float(PAD_MM)
 
 ROSTER_WIDTHS = (20, 12, 27, 42, 55)
-ROSTER_HEADERS = ("姓 名", "年龄", "联系电话", "职务", "家庭住址")
 DUTY_WIDTHS = (28, 24, 44, 28, 32)
-DUTY_HEADERS = ("巡逻日期", "巡逻时段", "巡逻人员", "联系电话", "巡逻区域")
-FUNDS_HEADERS = ("申请部门", "申请人", "用款事由", "申请金额", "批准金额", "批准人", "备  注")
 EMPTY_ROLES = "□队长、□组长、□队员"
 CHECKED, UNCHECKED = "☑", "□"
 
-TITLE_REST = {"roster": "群防群治队伍花名册", "duty": "群防群治队伍执勤排班表", "funds": "群防群治用款审批表"}
-DOC_TITLES = {"roster": "社区群防群治队伍花名册", "duty": "社区群防群治队伍执勤排班表",
-              "funds": "群防群治用款审批表"}
 
 
 def seed_header(text: str) -> str:
@@ -111,7 +106,7 @@ def _blank(wide: bool = False) -> Markup:
 def form_title(form: str, unit_name: Optional[str]) -> tuple[Markup, float]:
     """The form's title and its width in em. Blank forms keep the seed's blanks:
     "＿＿社区群防群治队伍花名册", "＿＿社区＿＿群防群治队伍执勤排班表"."""
-    rest = TITLE_REST[form]
+    rest = FORM_SPECS[form].title_rest
     if form == "funds":
         return Markup(escape(rest)), text_em(rest)
     if unit_name:
@@ -171,8 +166,8 @@ def _fill(page: Page, thead_mm: float, row_cells: list[tuple]) -> Page:
 def roster_page(unit_name: Optional[str] = None, team: Optional[Team] = None,
                 team_name: str = "") -> Page:
     title, em = form_title("roster", unit_name)
-    p = Page("roster", FORM_NUMBERS["roster"], title, em,
-             headers=tuple(seed_header(h) for h in ROSTER_HEADERS), widths=ROSTER_WIDTHS,
+    p = Page("roster", FORM_SPECS["roster"].number, title, em,
+             headers=tuple(seed_header(h) for h in FORM_SPECS["roster"].print_headers), widths=ROSTER_WIDTHS,
              team_name=team.name if team else team_name,
              team_size=str(team.size) if team else "")
     cells = []
@@ -187,8 +182,8 @@ def roster_page(unit_name: Optional[str] = None, team: Optional[Team] = None,
 
 def duty_page(unit_name: Optional[str] = None, filing: Optional[Filing] = None) -> Page:
     title, em = form_title("duty", unit_name)
-    p = Page("duty", FORM_NUMBERS["duty"], title, em,
-             headers=tuple(seed_header(h) for h in DUTY_HEADERS), widths=DUTY_WIDTHS)
+    p = Page("duty", FORM_SPECS["duty"].number, title, em,
+             headers=tuple(seed_header(h) for h in FORM_SPECS["duty"].print_headers), widths=DUTY_WIDTHS)
     cells = []
     if filing is not None:
         parts = [f"报备期：{period_words(filing.period)}",
@@ -213,7 +208,7 @@ def money(d: Optional[Decimal]) -> str:
 
 def funds_page(unit_name: Optional[str] = None, req: Optional[FundRequest] = None) -> Page:
     title, em = form_title("funds", None)
-    p = Page("funds", FORM_NUMBERS["funds"], title, em)
+    p = Page("funds", FORM_SPECS["funds"].number, title, em)
     if req is None:
         p.department = unit_name or ""
         return p
@@ -228,9 +223,11 @@ def funds_page(unit_name: Optional[str] = None, req: Optional[FundRequest] = Non
 
 def missing_page(form: str, unit_name: Optional[str], unit_id: str) -> Page:
     title, em = form_title(form, unit_name)
-    what = {"roster": "花名册", "duty": "执勤排班表", "funds": "用款审批记录"}[form]
-    return Page("missing:" + form, FORM_NUMBERS[form], title, em,
-                note=f"（本单位未录入{what}：assessments/annex/{unit_id}/{FORM_FILES[form]}）")
+    spec = FORM_SPECS[form]
+    # 用款审批记录: the approvals, not the (blank) form, are what is missing
+    what = "用款审批记录" if form == "funds" else spec.name
+    return Page("missing:" + form, spec.number, title, em,
+                note=f"（本单位未录入{what}：assessments/annex/{unit_id}/{spec.file}）")
 
 
 # ---------------------------------------------------------------- page lists
@@ -270,7 +267,7 @@ def filled_pages(unit: Unit, annex: Optional[UnitAnnex],
                 pages[-1].bookmark = f"附件4 用款审批表：{fmt_date(r.date)}"
         else:
             pages.append(missing_page(form, unit.name, unit.id))
-            pages[-1].bookmark = f"{FORM_NUMBERS[form]} {DOC_TITLES[form]}（无数据）"
+            pages[-1].bookmark = f"{FORM_SPECS[form].full_title}（无数据）"
     return pages
 
 
@@ -354,7 +351,7 @@ def write_blank_forms(root: Path | str, config: Config, out_dir: Path, *,
     for form in forms:
         rel = paths.blank_form_pdf(form, unit.id if unit else None)
         target = Path(out_dir) / rel
-        title = FORM_NUMBERS[form] + " " + DOC_TITLES[form] + (f"（{unit.name}）" if unit else "")
+        title = FORM_SPECS[form].full_title + (f"（{unit.name}）" if unit else "")
         html = document_html(blank_pages(form, unit, annex), title=title,
                              author=config.office, description="空白表格（booklet 生成）", root=root)
         html_path = Path(out_dir) / paths.html_beside(rel)

@@ -23,7 +23,7 @@ from urllib.request import url2pathname
 from ..errors import BookletError
 from ..model import Loc
 
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
+from .. import photos
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9.+-]*):")
 
 def _inside(path: Path, roots: Iterable[Path]) -> bool:
@@ -128,35 +128,12 @@ def unwrap_fetch_error(exc: BaseException) -> BaseException:
 
 
 def resolve_photo(root: Path, photo: str, loc: Loc) -> Path:
-    """The file of a Finding's photo (relative to the project root, or to its
-    assessments/ folder), checked to lie inside the project. BookletError
+    """The file of a Finding's photo by booklet.photos' rule; BookletError
     naming the record line otherwise."""
-    root = Path(root).resolve()
-    if not photo or _SCHEME_RE.match(photo) or photo.startswith(("/", "\\")) or "\\" in photo:
-        raise BookletError(
-            f"照片路径 {photo!r} 无效：只能写项目文件夹内的相对路径（如 photos/2017-03-12.jpg），"
-            "不能写网址、绝对路径或其他协议。", loc=loc,
-            fix="把照片放到 assessments/photos/ 下，写相对路径。")
-    rel = Path(photo)
-    if ".." in rel.parts:
-        raise BookletError(f"照片路径 {photo!r} 指向项目文件夹之外（含 ..）。", loc=loc,
-                           fix="把照片放到 assessments/photos/ 下，写相对路径，不要用 ..。")
-    if rel.suffix.lower() not in PHOTO_SUFFIXES:
-        raise BookletError(f"照片 {photo!r} 不是支持的图片格式（{'、'.join(PHOTO_SUFFIXES)}）。",
-                           loc=loc)
-    for base in (root / "assessments", root):
-        cand = base / rel
-        if cand.exists() or cand.is_symlink():
-            real = cand.resolve()
-            if not _inside(real, [root]):
-                raise BookletError(
-                    f"照片 {photo!r} 是指向项目文件夹之外（{real}）的符号链接，拒绝读取。",
-                    loc=loc, fix="把照片文件本身复制到 assessments/photos/ 下。")
-            if not real.is_file():
-                raise BookletError(f"照片 {photo!r} 不是文件。", loc=loc)
-            return real
-    raise BookletError(f"找不到照片 {photo!r}（在 assessments/ 和项目根目录下都没有）。", loc=loc,
-                       fix="检查文件名，照片应放在 assessments/ 下。")
+    real, bad = photos.resolve_photo(root, photo)
+    if bad:
+        raise BookletError(bad.what, loc=loc, fix=bad.fix)
+    return real
 
 
 # ---------------------------------------------------------------- site pages

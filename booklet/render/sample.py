@@ -156,7 +156,7 @@ def sample_project(root: Path, *, rubrics: Optional[list[Rubric]] = None, units:
     photo_rel = None
     if photo:
         (root / "assessments" / "photos" / "check.png").write_bytes(tiny_png())
-        photo_rel = "photos/check.png"
+        photo_rel = "assessments/photos/check.png"
     rubrics = rubrics or [sample_rubric()]
     names = ["新华社区", "东方社区", "南苑社区", "北港社区", "西湖社区", "湖塘村"]
     unit_list = [Unit(f"u{n}", names[n % len(names)] + ("" if n < len(names) else str(n)), "社区",

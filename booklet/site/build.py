@@ -20,6 +20,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from .. import paths
+from ..annex.forms import FORM_SPECS
 from ..buildctx import BuildContext
 from ..errors import BookletError, Problems
 from ..model import Loc
@@ -33,9 +34,7 @@ from .views import SiteData, UnitView, pts
 
 ASSETS = PurePosixPath("assets")
 ASSET_FILES = ("site.css", "site.js", "favicon.svg")
-FORMS = (("roster", "群防群治人员花名册（附件2）"),
-         ("duty", "巡逻执勤排班表（附件3）"),
-         ("funds", "经费用款审批表（附件4）"))
+FORMS = tuple((s.key, s.full_title) for s in FORM_SPECS.values())   # the blank forms' downloads
 
 
 class OutsideSiteError(AssertionError):

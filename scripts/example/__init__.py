@@ -1,0 +1,1 @@
+"""The generators of the example project (entry point: scripts/make_example.py)."""
