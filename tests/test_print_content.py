@@ -158,6 +158,9 @@ def test_no_name_typed_into_a_signature_blank(built):
     ctx, pdfs = built
     names = {n for r in ctx.results for n in r.assessors}
     names |= {u.leader for u in ctx.project.config.units if u.leader}
+    for rec in ctx.project.records:
+        names |= set(rec.signatures.assessors)
+        names |= {rec.signatures.leader} if rec.signatures.leader else set()
     pdf = _one(pdfs, "hutang-2017", "hutang-37")
     lines = pdftext(pdf, layout=True).splitlines()
     sig_lines = [l for l in lines if "签名" in l]
@@ -168,8 +171,16 @@ def test_no_name_typed_into_a_signature_blank(built):
             field = re.split(r"\s{2,}|考核|被考核", chunk.strip())[0]
             assert field not in names and not any(n in field for n in names), l
     t = squash(pdftext(pdf))
-    res = [r for r in ctx.results if r.unit_id == "hutang-37" and r.period == "2017-Q3"][0]
-    assert res.assessors and squash("考核人员：" + "、".join(res.assessors)) in t
+    # who assessed is printed in its own 考核人员 field: the names the record's
+    # signatures block gives for the 考核人签名 line (周建国、许明), else the
+    # record's assessors
+    rec = [r for r in ctx.project.records if r.unit == "hutang-37" and r.period == "2017-Q3"
+           and r.kind == "assessment"][0]
+    who = rec.signatures.assessors or rec.assessors
+    assert who == ("周建国", "许明")
+    assert squash("考核人员：" + "、".join(who)) in t
+    # and the leader's name is not typed anywhere on the sheet
+    assert rec.signatures.leader and rec.signatures.leader not in t
 
 
 def test_summary_ends_its_ranking_with_a_sign_off(built):
@@ -189,22 +200,24 @@ START = re.compile(r"^(\d|分|\.)")
 def split_numbers(layout_text: str) -> list[str]:
     """Places where a number or date is cut over two lines inside one table
     cell: a column of text (same x offset) whose line ends in a digit or a
-    point and whose next line, at the same offset, starts with a digit or 分."""
+    point and whose next line, at the same offset, starts with a digit or 分.
+    The cell's line ends where the text does or where a gap of two or more
+    spaces begins (the next column); "得2 分，…扣" over "0.5分" is one line
+    of text that goes on after "2", not a cut number."""
     found = []
     lines = layout_text.splitlines()
     for a, b in zip(lines, lines[1:]):
-        for m in re.finditer(r"\S+", a):
-            word = m.group(0)
-            if not SPLIT.search(word):
+        # a cell's line: text whose words are at most one space apart
+        for m in re.finditer(r"\S+(?: \S+)*", a):
+            text = m.group(0)
+            if not SPLIT.search(text):
                 continue
-            end = m.end()
-            # the cell's next line starts where this cell's text started
+            # the cell's next line starts where this cell's line started
             start = m.start()
             seg = b[start:start + 2]
             if seg and START.match(seg) and (start == 0 or b[start - 1] == " "):
-                if len(word) >= 2 and re.search(r"[\u4e00-\u9fff]", word):
-                    found.append(f"{word} / {b[start:start + 8]}")
-            _ = end
+                if len(text) >= 2 and re.search(r"[\u4e00-\u9fff]", text):
+                    found.append(f"{text} / {b[start:start + 8]}")
     return found
 
 
@@ -212,6 +225,9 @@ def test_split_number_check_can_fail():
     assert split_numbers("扣分42.\n3分") or split_numbers("扣分42.   x\n3分     y")
     assert split_numbers("每起扣20\n分的") == ["每起扣20 / 分的"]
     assert not split_numbers("每起扣20分\n的情况")
+    assert split_numbers("宣传内容每月有更新的得2\n分，内容宣传缺失") == ["宣传内容每月有更新的得2 / 分，内容宣传缺失"]
+    assert not split_numbers("新的得2 分，内容宣传缺失一次扣\n0.5分，扣完为止")
+    assert split_numbers("新的得2 分，缺失一次扣0.   x\n5分，扣完为止    y")
 
 
 def test_no_number_or_date_split_across_lines(built):
