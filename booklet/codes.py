@@ -68,6 +68,7 @@ CODES: dict[str, Code] = {
     "points-sum": Code(WARNING, "各项分值合计与总分不一致"),
     "rule-field": Code(ERROR, "规则缺少该类规则必需的字段"),
     "unknown-column": Code(ERROR, "打印列的 key 不认识"),
+    "title-lines": Code(ERROR, "标题分行 title_lines 连起来与标题不一致"),
     # ---- records
     "duplicate-record": Code(ERROR, "同一单位同一期间有两份记录"),
     "not-assigned": Code(ERROR, "单位没有被分配该考核细则"),

@@ -161,6 +161,7 @@ def build_rubric(d: LocDict, rel: str) -> Rubric:
         warnings=[SeedWarning(code=w["code"], text=w["text"], loc=_loc(w, rel))
                   for w in d.get("warnings") or []],
         loc=_loc(d, rel),
+        key_locs={k: d.loc_of(k) for k in d} if isinstance(d, LocDict) else {},
     )
 
 

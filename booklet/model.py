@@ -257,6 +257,7 @@ class Rubric:
     title_lines: list[str] = field(default_factory=list)   # the title's printed lines
     print: dict = field(default_factory=dict)   # print-only settings (docs/formats.md)
     loc: Loc = NOWHERE
+    key_locs: dict = field(default_factory=dict, repr=False, compare=False)   # top-level key -> Loc
 
     @staticmethod
     def default_signature() -> list[str]:

@@ -116,6 +116,12 @@ def check_rubric(rubric: Rubric, problems: Problems) -> None:
                            code="duplicate-rule")
         rubric_rules.add(r.id)
         check_rule(r, problems, None)
+    if rubric.title_lines and "".join(rubric.title_lines) != rubric.title:
+        joined = "".join(rubric.title_lines)
+        problems.error(rubric.key_locs.get("title_lines", rubric.loc),
+                       f"标题分行 title_lines 连起来是「{joined}」，与标题 title「{rubric.title}」不一致。",
+                       "改正 title_lines，使各行连起来与 title 一字不差（只在词与词之间分行）；"
+                       "或删去 title_lines，由 booklet 自动按词分行。", code="title-lines")
     for c in rubric.columns:
         if c.key not in COLUMN_KEYS and not any(c.key in it.fields for it in rubric.items):
             problems.error(rubric.loc, f"打印列「{c.header}」的 key「{c.key}」不认识。",

@@ -91,7 +91,8 @@ def test_003_printed_whole(built):
     _, pdfs = built
     blank = squash(pdftext(_one(pdfs, "blank", "changde-zjj-2017")))
     for words in ("（五）1.履职加分", "①综治工作宣传", "②综治工作经验推介", "③见义勇为加分",
-                  "④信息化建设", "（五）2.履职减分", "②拒不执行法院已生效判决减分",
+                  "④信息化建设", "按照局领导小组的工作部署，加强综治工作宣传",
+                  "推进市级公共安全视频监控联网应用共享平台建设", "单位干部职工见义勇为被评为市级", "（五）2.履职减分", "②拒不执行法院已生效判决减分",
                   "局属各单位未按要求向局领导小组办公室报送",
                   "（六）考评分类", "不得评为优秀等次", "④全年民调测评成绩低于局属各单位平均分的",
                   "⑥年度综合考评得分位居后三位的", "本办法各项扣分以设置的各项基分为上限"):
@@ -184,11 +185,19 @@ def test_no_name_typed_into_a_signature_blank(built):
 
 
 def test_summary_ends_its_ranking_with_a_sign_off(built):
-    _, pdfs = built
-    t = squash(pdftext(_one(pdfs, "summary", "changde-zjj-2017")))
-    block = t[t.index("制表人"):]
-    assert block.index("审核人") < block.index("日期") < block.index("盖章")
-    assert t.index("制表人") < t.index("各单位") if "各单位" in t else True
+    ctx, pdfs = built
+    pages = pdftext(_one(pdfs, "summary", "changde-zjj-2017")).split("\f")
+    ranked = sorted((r for r in ctx.results if r.rubric_id == "changde-zjj-2017"),
+                    key=lambda r: r.total)
+    last = ranked[0].unit_name                 # the lowest total closes the ranking
+    page = next(squash(p) for p in pages if "制表人" in p)
+    # the sign-off sits on the page of the ranking's last row, right after it
+    # and before the rubric's notes, and reads 制表人 审核人 日期 （盖章）
+    assert last in page
+    block = page[page.index(last):]
+    assert block.index("制表人") < block.index("审核人") < block.index("日期") < block.index("（盖章）")
+    assert block.index("（盖章）") < block.index("（六）考评分类")
+    assert re.search(r"日期：年月日（盖章）", block)       # nothing in between (no page number)
 
 
 # ---------------------------------------------------------------- type that holds together
@@ -245,3 +254,21 @@ def test_nowrap_wraps_numbers_units_and_dates():
     assert '<span class="nw">2017年3月26日</span>' in h
     assert '<span class="nw">42.3分</span>' in h and '<span class="nw">0.5分</span>' in h
     assert str(nowrap(Markup("R&amp;D &#34;x&#34;"))) == "R&amp;D &#34;x&#34;"
+
+
+# ---------------------------------------------------------------- validate
+
+def test_title_lines_that_do_not_spell_the_title_are_an_error(tmp_path):
+    from conftest import MINI_RUBRIC, write_project
+    from booklet.build import load_and_validate
+    rubric = MINI_RUBRIC.replace("title: 测试考核细则\n",
+                                 "title: 测试考核细则\ntitle_lines: [测试考核, 细则表]\n")
+    root = write_project(tmp_path / "p", rubric=rubric)
+    _, problems = load_and_validate(root)
+    (p,) = [p for p in problems.errors if p.code == "title-lines"]
+    assert p.loc.file.endswith(".yml") and p.loc.line == 3       # the title_lines line
+    assert "测试考核细则表" in p.what and "测试考核细则" in p.what and "title_lines" in p.fix
+    good = MINI_RUBRIC.replace("title: 测试考核细则\n",
+                               "title: 测试考核细则\ntitle_lines: [测试考核, 细则]\n")
+    _, problems = load_and_validate(write_project(tmp_path / "q", rubric=good))
+    assert not [p for p in problems.items if p.code == "title-lines"]
