@@ -116,6 +116,19 @@ def check_rubric(rubric: Rubric, problems: Problems) -> None:
                            code="duplicate-rule")
         rubric_rules.add(r.id)
         check_rule(r, problems, None)
+    for item_id, parts in ((rubric.print or {}).get("rows") or {}).items():
+        it = rubric.item(str(item_id))
+        where = rubric.key_locs.get("print", rubric.loc)
+        if it is None:
+            problems.error(where, f"print.rows 中的条目「{item_id}」不存在。",
+                           "改成考核细则中条目的 id。", code="unknown-item")
+            continue
+        for part in parts or []:
+            for rid in (part or {}).get("rules") or []:
+                if it.rule(str(rid)) is None:
+                    problems.error(where, f"print.rows 中第 {it.number} 项的一行列出的规则「{rid}」"
+                                   "不是该项的规则。", "改成该项 rules 中的规则 id。",
+                                   code="unknown-rule")
     if rubric.title_lines and "".join(rubric.title_lines) != rubric.title:
         joined = "".join(rubric.title_lines)
         problems.error(rubric.key_locs.get("title_lines", rubric.loc),

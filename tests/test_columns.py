@@ -56,7 +56,10 @@ def test_reasons_column_prints_each_adjustment_with_its_reason(tmp_path):
     assert adj.amount == Decimal("-0.5") and adj.reason
     cell = Sheet.build(rubric, res).rows()[0].cells[-1]     # item 1, the last column
     assert cell.cls == COLUMNS["reasons"].css
-    assert str(cell.html) == f"-0.5 {adj.reason}"
+    # the text as printed; its number and date are each kept on one line
+    assert re.sub(r"<[^>]+>", "", str(cell.html)) == f"-0.5 {adj.reason}"
+    assert '<span class="nw">-0.5</span>' in str(cell.html)
+    assert '<span class="nw">3月20日</span>' in str(cell.html)
     blank = Sheet.build(rubric)
     assert str(blank.rows()[0].cells[-1].html) == ""
 

@@ -115,6 +115,18 @@ def test_003_sheet_names_the_grade_condition_that_applied(built):
     assert "等次评定" in t and squash(r.grade_reasons[0]) in t
 
 
+def test_003_references_name_the_row_of_the_rule(built):
+    """（一） is one item printed as rows 1, 2, 3: a point lost under the 两书
+    rule of paragraph 2 is （一）2 in the 加扣分说明, never the row range 1—3."""
+    ctx, pdfs = built
+    t = squash(pdftext(_one(pdfs, "sheets", "changde-zjj-2017", "zjj-01")))
+    notes = t[t.index("加扣分说明"):]
+    assert "1.（一）2-1分2名干部职工未签订平安家庭建设承诺书" in notes
+    assert "（三）2" in notes and "1—3" not in notes and "1—2" not in notes
+    # a rubric-wide rule by its heading's number and its label
+    assert "（五）1②综治工作经验推介+3分" in notes and "（五）1①综治工作宣传+2分" in notes
+
+
 def test_rubric_issuer_is_author_and_on_the_cover(built):
     ctx, pdfs = built
     office = ctx.project.config.office
@@ -186,7 +198,8 @@ def test_no_name_typed_into_a_signature_blank(built):
 
 def test_summary_ends_its_ranking_with_a_sign_off(built):
     ctx, pdfs = built
-    pages = pdftext(_one(pdfs, "summary", "changde-zjj-2017")).split("\f")
+    # read as laid out (raw mode reorders the cells of a table by column)
+    pages = pdftext(_one(pdfs, "summary", "changde-zjj-2017"), layout=True).split("\f")
     ranked = sorted((r for r in ctx.results if r.rubric_id == "changde-zjj-2017"),
                     key=lambda r: r.total)
     last = ranked[0].unit_name                 # the lowest total closes the ranking

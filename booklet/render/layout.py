@@ -53,6 +53,7 @@ def fit_columns(rubric: Rubric) -> list[PCol]:
     if n_unknown:
         rest = max(text_w - known, DEFAULT_WIDTH * n_unknown)
         given = [w or rest / n_unknown for w in given]
+    given = _widen_points(rubric, cols, given)
     total = sum(given, Decimal(0)) or Decimal(1)
     out = []
     for c, w in zip(cols, given):
@@ -61,6 +62,43 @@ def fit_columns(rubric: Rubric) -> list[PCol]:
         out.append(PCol(c.key, c.header, mm, f"{pct}%",
                         stacked=(c.key == "section" and w <= STACK_MAX_WIDTH),
                         header_span=0 if (c.header == "" and out) else 1))
+    return out
+
+
+def text_width_mm(text: str, bold: bool = False) -> Decimal:
+    """Rough printed width of a short text at 10.5pt: CJK characters 1 em,
+    digits and other half-width characters about 0.55 em (bold a little wider)."""
+    ems = sum(Decimal(1) if ord(ch) > 0x2e80 else Decimal("0.55") for ch in text)
+    return ems * EM_MM * (Decimal("1.08") if bold else 1)
+
+
+def _widen_points(rubric: Rubric, cols, given: list[Decimal]) -> list[Decimal]:
+    """The 分值 column is wide enough for its longest value, the total row's
+    full marks in bold ("100分" never runs over the cell's border): what it
+    lacks is taken from the widest column (the standard's text)."""
+    from ..textfmt import fmt_points
+    keys = [c.key for c in cols]
+    if "points" not in keys or len(keys) < 2:
+        return given
+    pts = [it.points for it in rubric.items if it.points is not None]
+    full = rubric.scale if rubric.scale is not None else sum(pts, Decimal(0))
+    values = [f"{fmt_points(p)}分" for p in pts + ([full] if pts or full else [])]
+    if not values:
+        return given
+    text_w = TEXT_WIDTH[orientation(rubric)]
+    scale = text_w / (sum(given, Decimal(0)) or Decimal(1))      # given units → mm
+    need = max(text_width_mm(v, bold=True) for v in values) + PAD_MM + Decimal("0.6")
+    i = keys.index("points")
+    have = given[i] * scale
+    if have >= need:
+        return given
+    widest = max((j for j in range(len(keys)) if j != i), key=lambda j: given[j])
+    extra = (need - have) / scale
+    if given[widest] - extra < given[i] + extra:
+        return given
+    out = list(given)
+    out[i] += extra
+    out[widest] -= extra
     return out
 
 

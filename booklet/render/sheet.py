@@ -447,15 +447,31 @@ class Sheet:
             return []
         out = []
         for its in self.result.items:
-            ref = self.item_ref(its.item_id, its.number)
             for a in its.adjustments:
-                out.append((ref, a))
+                out.append((self.item_ref(its.item_id, its.number, a.rule_id), a))
         for a in self.result.rubric_adjustments:
-            label = self.rule_label(a.rule_id)
-            out.append((label or "加减分项目", a))
+            out.append((self.rule_ref(a.rule_id), a))
         return out
 
-    def item_ref(self, item_id: str, number: str) -> str:
+    def rule_ref(self, rule_id: str) -> str:
+        """A rubric-wide rule as the rubric numbers it: the number of its
+        heading and its label, （五）1②综治工作经验推介 / （五）2①; else 加减分项目."""
+        label = self.rule_label(rule_id)
+        if not label:
+            return "加减分项目"
+        pr = self.rubric.print
+        bonus = any(r.id == rule_id for r in self.rubric.bonuses)
+        heading = str(pr.get("bonus_heading" if bonus else "deduction_heading") or "")
+        m = re.match(r"[（(][一二三四五六七八九十]+[）)]\d*", heading)
+        return (m.group(0) if m else "") + label
+
+    def item_ref(self, item_id: str, number: str, rule_id: str = "") -> str:
+        """An item as the rubric numbers it; an item printed in several rows
+        (print.rows) by the row whose `rules` hold the rule: （一）2."""
+        for part in (self.rubric.print.get("rows") or {}).get(item_id) or []:
+            if rule_id and rule_id in [str(r) for r in part.get("rules") or []]:
+                number = str(part.get("number", number))
+                break
         numbers = [it.number for it in self.rubric.items]
         if len(set(numbers)) == len(numbers):
             return f"第{number}项"
