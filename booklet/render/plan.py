@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -287,7 +288,8 @@ class _Planner:
             for number, a in sheet.adjustments():
                 photos = [p for p in (self._asset(doc, ph, a.source) for ph in a.photos) if p]
                 details.append({
-                    "item": number, "rule": a.rule_text, "amount": fmt_signed(a.amount),
+                    # the rule's text is the next column: （五）1② is enough here
+                    "item": re.sub(r"^(.*?[①-⑳]).+$", r"\1", number), "rule": a.rule_text, "amount": fmt_signed(a.amount),
                     "note": a.note, "reason": a.reason, "evidence": a.evidence,
                     "date": a.date or self._record_date(a.source, res),
                     "assessors": self._assessors(a.source, res),
