@@ -129,6 +129,10 @@ CODES: dict[str, Code] = {
     "import-no-period": Code(ERROR, "排班表中一行没有报备期，也没有可识别的日期"),
     "import-no-filed": Code(WARNING, "报备期没有填写报备日期（按漏报计）"),
     "import-filed-conflict": Code(ERROR, "同一报备期的报备日期不一致"),
+    "import-formula": Code(ERROR, "单元格是公式，但文件中没有保存计算结果"),
+    "import-shrink": Code(ERROR, "导入会删除已有文件中的大部分数据（需 --allow-shrink）"),
+    "import-implausible": Code(ERROR, "读出的花名册不合常理（队伍名像表头，或全部队员在同一支队伍）"),
+    "import-year-conflict": Code(ERROR, "表格中填写的年度不一致"),
 }
 
 

@@ -151,13 +151,15 @@ def person(v: Any) -> str:
 
 def people(v: Any) -> list[str]:
     """巡逻人员: "王志强、李秀英", "王志强,李秀英", "王志强 李秀英" (spaces separate
-    names only when no 、 , ; does)."""
+    Chinese names only, and only when no 、 , ; does)."""
     text = cell_text(v)
     if not text:
         return []
     parts = re.split(r"[、,，;；/／\n]+", text)
     if len(parts) == 1:
-        parts = re.split(r"[\s\u3000]+", text)
+        words = re.split(r"[\s\u3000]+", text)
+        if all(re.fullmatch(r"[\u3400-\u9fff·]{2,}", w) for w in words):
+            parts = words                      # 王志强 李秀英 (not: Anna Li)
     return [p for p in (person(x) for x in parts) if p]
 
 
