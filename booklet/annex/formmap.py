@@ -233,6 +233,9 @@ def rows_to_data(form: str, rows: list[Row], src: str, unit_id: str,
             seen_header = True
             continue
         labels = _labels(form, cells)
+        if labels is not None and t.headers and not (
+                i < len(rows) and rows[i][0] == sheet and t.header_of(rows[i][2])):
+            labels = None          # under a header, only a line just above the next header
         if labels is not None:
             if "team" in labels:
                 state["block"] = {}
