@@ -208,3 +208,15 @@ def test_amount_headers_with_units_and_amounts_as_written(proj, tmp_path):
     funds, _ = imported(proj, "funds", src)
     assert [(q.applicant, q.requested, q.approved) for q in funds.requests] == [
         ("张建国", Decimal("6007.14"), Decimal("6000")), ("张建国", Decimal("860"), Decimal("800"))]
+
+
+def test_two_different_years_in_one_sheet_are_an_error(proj, tmp_path):
+    src = book(tmp_path / "f.xlsx", {"Sheet1": [
+        ["年度：2017"],
+        ["年度", "申请日期", "申请部门", "申请人", "用款事由", "申请金额", "批准金额", "批准人"],
+        [2016, date(2016, 3, 2), "社区居委会", "张建国", "购置巡防用具", 600, 600, "周某"]]})
+    with pytest.raises(BookletError) as e:
+        import_spreadsheet(proj, cfg(proj), "funds", src, "east")
+    [err] = e.value.problems.errors
+    assert err.code == "import-year-conflict" and "表 Sheet1 第 3 行" in err.format()
+    assert "第 1 行" in err.what
