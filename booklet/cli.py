@@ -18,7 +18,8 @@ from .errors import BookletError
 
 # verb -> (module, short help shown in `booklet --help`)
 VERBS = {
-    "init": ("init", "新建一个示例项目 (create a project)"),
+    "init": ("init", "新建项目：示例项目或空项目 (create a project)"),
+    "new": ("new", "新建考核记录的骨架 (create a record skeleton)"),
     "validate": ("validate", "检查项目中的全部文件 (validate files)"),
     "rubrics": ("rubrics", "列出考核细则 (list rubrics)"),
     "score": ("score", "计算并显示得分 (score records)"),
