@@ -29,6 +29,7 @@ VERBS = {
     "export": ("export", "导出附件数据为 Excel (export annex data)"),
     "serve": ("serve", "本地预览网站 (preview the site)"),
     "doctor": ("doctor", "检查字体与依赖 (check fonts and libraries)"),
+    "docs": ("docs", "显示中文文档的位置 (where the documentation is)"),
 }
 
 
