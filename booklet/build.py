@@ -21,7 +21,7 @@ from typing import Callable, Optional
 
 from .annex.derive import derive_findings
 from .annex.print import build_blank_forms
-from .buildctx import BuildContext
+from .buildctx import BuildContext, KeptOutput
 from .errors import BookletError, Problems
 from .load import CONFIG_FILE, load_config, load_inputs
 from .model import Config, Project
@@ -59,7 +59,7 @@ def score(project: Project) -> list[Result]:
 
 def writers(pdf: bool) -> list[tuple[str, Callable[[BuildContext], list[Path]]]]:
     """The render stage: each writer with the label printed after it ran."""
-    stages = [("网站", build_site)]
+    stages: list[tuple[str, Callable[[BuildContext], list[Path]]]] = [("网站", build_site)]
     if pdf:
         stages += [("PDF 台账与评分表", build_pdfs), ("空白附件表格", build_blank_forms)]
     return stages
@@ -175,7 +175,7 @@ def prepare(root: Path | str, *, site_dir: Path, internal_dir: Path, pdf: bool =
 def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = False, pdf: bool = True,
               pdf_variant: Optional[str] = None, progress: bool = True,
               site_dir: Optional[Path] = None, internal_dir: Optional[Path] = None,
-              echo: Callable[[str], None] = lambda s: None) -> BuildContext:
+              echo: Callable[[str], None] = lambda s: None) -> BuildContext | KeptOutput:
     """Build the project at `root`. Raises BookletError on bad input; the old
     outputs are untouched unless the whole build succeeded."""
     root = Path(root).resolve()
@@ -194,9 +194,8 @@ def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = Fal
         if kept and _unchanged(kept, print_):
             echo(f"输入和程序都没有变化，保留上次的输出（{time.perf_counter() - t0:.2f} 秒）。"
                  "需要全部重新生成时加 --clean。")
-            return BuildContext(project=None, results=[], site_dir=kept[0], internal_dir=kept[1],
-                                cache_dir=root / CACHE_DIR, pdf=pdf,
-                                build_id=print_.split("-")[0], unchanged=True)
+            return KeptOutput(site_dir=kept[0], internal_dir=kept[1],
+                              build_id=print_.split("-")[0])
 
     # load the rest → validate
     project, problems = load_and_validate(root, config, problems)
