@@ -79,7 +79,8 @@ def rows_to_data(form: str, rows: list[Row], src: str, unit_id: str,
     data: dict = {"unit": unit_id, spec.list_key: []}
     locs = t.locs
     locs[()] = SheetLoc(src, rows[0][1] if rows else 1, 0, rows[0][0] if rows else "")
-    state = dict(team=None, type=None, sheet=None, block_team=None, block_type=None)
+    state: dict[str, Optional[str]] = dict(team=None, type=None, sheet=None, block_team=None,
+                                           block_type=None)
     teams: dict[str, int] = {}
     filings: dict[str, int] = {}
     seen_header = False
@@ -138,7 +139,7 @@ def _roster_row(t: _Table, data: dict, teams: dict, state: dict, sheet: str, n: 
     state["team"], state["type"] = team, ttype
     if team not in teams:
         teams[team] = len(data["teams"])
-        entry = {"name": team, "members": []}
+        entry: dict[str, Any] = {"name": team, "members": []}
         if ttype:
             entry["type"] = ttype
         founded = t.get(cells, "founded")
