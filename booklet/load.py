@@ -180,7 +180,7 @@ def _plain(v: Any) -> Any:
 
 # ------------------------------------------------------------------ record
 
-def build_finding(d: LocDict, rel: str, root_rel_dir: str = "") -> Finding:
+def build_finding(d: LocDict, rel: str) -> Finding:
     return Finding(
         rule=_id(d["rule"]), item=_sid(d.get("item")),
         count=d.get("count"), amount=_dec(d.get("amount")), value=_dec(d.get("value")),

@@ -110,12 +110,3 @@ def make_env(project_root: str | Path | None = None) -> jinja2.Environment:
     )
     env.filters.update(FILTERS)
     return env
-
-
-def template_sources(env: jinja2.Environment) -> list[Path]:
-    """Every template/CSS file the environment can see (for incremental builds)."""
-    files: list[Path] = []
-    for loader in env.loader.loaders:  # type: ignore[union-attr]
-        for base in loader.searchpath:  # type: ignore[attr-defined]
-            files.extend(p for p in Path(base).rglob("*") if p.is_file())
-    return sorted(files)

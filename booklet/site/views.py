@@ -232,6 +232,3 @@ class SiteData:
                 if not note.internal and note.text:
                     out.append(public_text(note.text))
         return out
-
-    def town_average(self, view: RubricView) -> list[Optional[Decimal]]:
-        return [pv.average for pv in view.trend]
