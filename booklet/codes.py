@@ -89,6 +89,8 @@ CODES: dict[str, Code] = {
     "date-range": Code(ERROR, "日期不在记录的期间内"),
     "bad-photo": Code(ERROR, "照片路径不对或文件不存在"),
     "annex-decides": Code(WARNING, "该规则由附件数据计算，手工填写的不计分"),
+    "personal-data": Code(ERROR, "要公布的文字中含有花名册人员的住址、姓名和年龄、电话或身份证号码"),
+    "patrol-whereabouts": Code(WARNING, "要公布的文字中写有排班表的巡逻地点和时间"),
     # ---- annex files (附件2 花名册、附件3 执勤排班表、附件4 用款审批表)
     "annex-empty": Code(ERROR, "附件文件是空的"),
     "annex-missing": Code(ERROR, "附件中缺少必填项"),

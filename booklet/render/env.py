@@ -11,6 +11,8 @@ never inject markup into a page.
 """
 from __future__ import annotations
 
+import html as _html
+import re
 from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
@@ -24,7 +26,39 @@ from markupsafe import Markup
 from .. import textfmt
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
-SAFE_SCHEMES = ("http://", "https://", "#", "mailto:")
+SAFE_SCHEMES = ("http", "https", "mailto")
+# A URL scheme as a browser reads it: letter, then letters, digits, + - .
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def _decoded_href(href: str) -> str:
+    """`href` as a browser would act on it: character references decoded
+    (repeatedly, so &amp;#58; is caught too) and every control or white-space
+    character removed (browsers drop tab and newline inside a scheme and
+    ignore leading spaces and control characters)."""
+    text = href
+    for _ in range(10):
+        decoded = _html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return "".join(ch for ch in text
+                   if not (ch.isspace() or ord(ch) < 0x20 or 0x7f <= ord(ch) <= 0x9f
+                           or ch in "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def safe_href(href: str) -> bool:
+    """True for http, https and mailto links, `#` anchors and scheme-less
+    relative links; False for anything else (javascript:, vbscript:, data:, …)
+    however its characters are spelt."""
+    text = _decoded_href(href or "").lower()
+    m = _SCHEME.match(text)
+    if m:
+        return m.group(1) in SAFE_SCHEMES
+    # no valid scheme: a colon before the first / ? # would still make some
+    # parsers read a scheme, so such a link is not "relative" either
+    first = re.split(r"[/?#]", text, maxsplit=1)[0]
+    return ":" not in first
 
 
 class _DropUnsafe(Treeprocessor):
@@ -35,10 +69,8 @@ class _DropUnsafe(Treeprocessor):
             for child in list(parent):
                 if child.tag == "img":
                     parent.remove(child)
-                elif child.tag == "a":
-                    href = child.get("href", "")
-                    if ":" in href.split("/")[0] and not href.startswith(SAFE_SCHEMES):
-                        child.set("href", "#")
+                elif child.tag == "a" and not safe_href(child.get("href", "")):
+                    child.set("href", "#")
         return None
 
 

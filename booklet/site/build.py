@@ -25,7 +25,7 @@ from ..buildctx import BuildContext
 from ..render.env import make_env
 from ..scoring.result import ItemScore
 from . import charts, rules as rulewords
-from .privacy import public_text
+from .privacy import public_results, public_text
 from .tables import write_csv, write_xlsx
 from .views import SiteData, UnitView, pts
 
@@ -41,7 +41,7 @@ class OutsideSiteError(AssertionError):
 class _Site:
     def __init__(self, ctx: BuildContext):
         self.ctx = ctx
-        self.data = SiteData(ctx.project, ctx.results)
+        self.data = SiteData(ctx.project, public_results(ctx.project, ctx.results))
         self.root = Path(ctx.site_dir)
         self.root.mkdir(parents=True, exist_ok=True)
         self.root_real = os.path.realpath(self.root)
