@@ -245,7 +245,7 @@ def remove_stale_stagings(final: Path) -> list[Path]:
     """Remove the staging (and old-output) folders next to `final` that a
     killed build left: booklet's mark in them, and their build's pid is dead
     (the caller holds the project lock, so no live build is using them)."""
-    removed = []
+    removed: list[Path] = []
     if not final.parent.is_dir():
         return removed
     for p in final.parent.glob(f".{final.name}.*-*"):
@@ -278,7 +278,7 @@ def project_lock(root: Path, echo: Callable[[str], None] = lambda s: None) -> It
         try:
             import fcntl
         except ImportError:         # pragma: no cover - not POSIX: no lock
-            fcntl = None
+            fcntl = None  # type: ignore[assignment]  # a module or None, checked below
         if fcntl is not None:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -326,7 +326,7 @@ def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = Fal
 
 
 def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, site_dir,
-                      internal_dir, echo) -> BuildContext:
+                      internal_dir, echo) -> BuildContext | KeptOutput:
     t0 = time.perf_counter()
     options = {"pdf": pdf, "variant": pdf_variant, "site": site_dir, "internal": internal_dir}
     print_ = fingerprint(root, options)

@@ -45,9 +45,10 @@ from .batch import batch_html, carrier_html, group_batches
 from .cache import PdfCache, render_key
 from .env import THEME_DIR, make_env
 from .manifest import Manifest, fast_key, save_manifest
-from .pdf import RenderJob, RenderSettings, default_workers, render_all, stderr_is_tty
+from .pdf import RenderJob, RenderSettings
 from .plan import Doc, plan_documents, qpdf_available
 from .write import CSS_MARK, html_for, load_css, render_html, write_html
+from .workers import default_workers, render_all, stderr_is_tty
 
 #: figures of the last build_pdfs call (for the CLI summary and the benchmark)
 LAST_STATS: dict = {}

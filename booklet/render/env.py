@@ -197,7 +197,7 @@ def _template_error_text(exc: BaseException, rel: str) -> str:
     return f"模板 {rel} 出错：{type(exc).__name__}: {exc}"
 
 
-def make_env(project_root: str | Path | None = None) -> jinja2.Environment:
+def make_env(project_root: str | Path | None = None) -> _ProjectEnvironment:
     """One environment per build; templates are compiled once and cached.
     Sandboxed: templates (the project's overrides too) cannot run code."""
     loaders: list[jinja2.BaseLoader] = []
