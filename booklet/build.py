@@ -36,6 +36,8 @@ from .validate import validate_project
 
 MARKER = ".booklet-output"      # marks a folder booklet may replace
 CACHE_DIR = ".booklet-cache"
+STATIC_DIR = "static"           # the project's own files for site/ (CNAME, a logo)
+PDF_LINE = "pdf "               # marker line: fingerprint of the build that made the PDFs
 
 
 # ------------------------------------------------------------------ stages
@@ -72,7 +74,7 @@ def writers(pdf: bool) -> list[tuple[str, Callable[[BuildContext], list[Path]]]]
 def input_files(root: Path) -> list[Path]:
     """Everything a build reads from the project (for the build id)."""
     files = [root / CONFIG_FILE]
-    for sub in ("rubrics", "assessments", "templates"):
+    for sub in ("rubrics", "assessments", "templates", STATIC_DIR):
         d = root / sub
         if d.is_dir():
             files.extend(p for p in d.rglob("*") if p.is_file())
@@ -119,7 +121,7 @@ def output_dir(root: Path | str, config: Config, what: str) -> Path:
     if path == root or not path.is_relative_to(root):
         raise BookletError(f"输出目录 output.{what}「{configured}」必须是项目内的一个子目录。", loc,
                            "在 booklet.yml 中把 output 设为例如 site 或 build/internal。")
-    for inputs in ("rubrics", "assessments", "templates", "schema"):
+    for inputs in ("rubrics", "assessments", "templates", "schema", STATIC_DIR):
         if path == root / inputs or (root / inputs) in path.parents or path in (root / inputs).parents:
             raise BookletError(f"输出目录 output.{what}「{configured}」与输入目录 {inputs}/ 重叠。", loc,
                                "换一个单独的输出目录，例如 site 或 build/internal。")
@@ -174,15 +176,75 @@ def _finals(root: Path, config: Config, site_dir: Optional[Path],
             Path(internal_dir).resolve() if internal_dir else output_dir(root, config, "internal")]
 
 
-def mark_output(path: Path, print_: str = "") -> None:
-    """Write booklet's marker: a later build may replace this folder."""
-    text = "booklet build output; replaced on every build\n" + (f"{print_}\n" if print_ else "")
+def mark_output(path: Path, print_: str = "", pdf_print: str = "") -> None:
+    """Write booklet's marker: a later build may replace this folder. Its
+    last line is the build's fingerprint; a `pdf <fingerprint>` line names
+    the full build whose PDFs the folder holds."""
+    text = ("booklet build output; replaced on every build\n"
+            + (f"{PDF_LINE}{pdf_print}\n" if pdf_print else "") + (f"{print_}\n" if print_ else ""))
     (path / MARKER).write_text(text, encoding="utf-8")
 
 
-def _swap(staging: Path, final: Path, print_: str) -> None:
+def pdf_print_of(folder: Path) -> str:
+    """The fingerprint of the full build whose PDFs `folder` holds ('' if none)."""
+    try:
+        lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ""
+    return next((ln[len(PDF_LINE):] for ln in lines if ln.startswith(PDF_LINE)), "")
+
+
+# ------------------------------------------------------------------ kept files: static/, last PDFs
+
+def copy_static(root: Path, site: Path, echo: Callable[[str], None]) -> list[Path]:
+    """Copy the project's static/ into the site (booklet's own pages win)."""
+    src = root / STATIC_DIR
+    written: list[Path] = []
+    if not src.is_dir():
+        return written
+    for f in sorted(src.rglob("*")):
+        if not f.is_file() or f.is_symlink():
+            continue
+        rel = f.relative_to(src)
+        target = site / rel
+        if target.exists() or rel.as_posix() == MARKER:
+            echo(f"注意：{STATIC_DIR}/{rel.as_posix()} 与 booklet 生成的文件同名，未复制（请改名）。")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(f, target)
+        written.append(target)
+    return written
+
+
+def carry_pdfs(finals: list[Path], stagings: list[Path], full_print: str,
+               echo: Callable[[str], None]) -> tuple[str, bool]:
+    """A --no-pdf build keeps the last full build's PDFs: site/pdf/ and the
+    internal output (ledgers, print HTML) are copied from the last outputs.
+    Returns (fingerprint of the build that made them, whether it equals
+    `full_print`, i.e. the PDFs are what a full build would make now)."""
+    old = pdf_print_of(finals[0])
+    if not old or pdf_print_of(finals[1]) != old:
+        return "", False
+    site_pdf = finals[0] / "pdf"
+    if site_pdf.is_dir() and not (stagings[0] / "pdf").exists():
+        shutil.copytree(site_pdf, stagings[0] / "pdf", symlinks=True)
+    for p in sorted(finals[1].iterdir()):
+        if p.name in (MARKER, STAGING_MARK) or (stagings[1] / p.name).exists():
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.copytree(p, stagings[1] / p.name, symlinks=True)
+        else:
+            shutil.copy2(p, stagings[1] / p.name, follow_symlinks=False)
+    fresh = old == full_print
+    echo("保留了上次完整生成的 PDF（输入没有变化，与现在的数据一致）。" if fresh else
+         "保留了上次完整生成的 PDF，但输入已经改变，这些 PDF 可能已过期，网站上不链接它们；"
+         "需要新的 PDF 时运行 booklet build（不加 --no-pdf）。")
+    return old, fresh
+
+
+def _swap(staging: Path, final: Path, print_: str, pdf_print: str = "") -> None:
     """Replace `final` by `staging` (the caller holds the project lock)."""
-    mark_output(staging, print_)
+    mark_output(staging, print_, pdf_print)
     (staging / STAGING_MARK).unlink(missing_ok=True)
     final.parent.mkdir(parents=True, exist_ok=True)
     old = None
@@ -358,6 +420,7 @@ def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, si
 
     # render into staging folders → write (swap them in)
     stagings = []
+    pdf_print, fresh = (print_ if pdf else ""), False
     try:
         for final in finals:
             _check_is_folder(root, final, _shown(root, final) + "/")
@@ -366,19 +429,33 @@ def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, si
                 stagings.append(make_staging(final))
             except OSError as e:
                 raise _os_error(e, root, "创建输出目录") from None
+        if not pdf and not clean:
+            try:
+                pdf_print, fresh = carry_pdfs(finals, stagings, fingerprint(root, {**options, "pdf": True}),
+                                              echo)
+            except OSError as e:
+                raise _os_error(e, root, "保留上次的 PDF") from None
+        # a --no-pdf build whose kept PDFs are current links them like a full build
         ctx = BuildContext(
             project=project, results=results,
             site_dir=stagings[0], internal_dir=stagings[1],
             cache_dir=root / CACHE_DIR, jobs=jobs or os.cpu_count() or 1, clean=clean,
-            pdf=pdf, pdf_variant=pdf_variant, progress=progress, build_id=print_.split("-")[0])
+            pdf=pdf or fresh, pdf_variant=pdf_variant, progress=progress,
+            build_id=print_.split("-")[0])
         for label, writer in writers(pdf):
             t = time.perf_counter()
             written = writer(ctx) or []
             ctx.outputs.extend(written)
             echo(f"{label}：{len(written)} 个文件（{time.perf_counter() - t:.1f} 秒）。")
+        try:
+            static = copy_static(root, stagings[0], echo)
+        except OSError as e:
+            raise _os_error(e, root, f"复制 {STATIC_DIR}/ 到网站") from None
+        if static:
+            echo(f"{STATIC_DIR}/：复制了 {len(static)} 个文件到网站。")
         for staging, final in zip(stagings, finals):
             try:
-                _swap(staging, final, print_)
+                _swap(staging, final, print_, pdf_print)
             except OSError as e:
                 raise _os_error(e, root, f"替换输出目录 {_shown(root, final)}/") from None
         stagings = []

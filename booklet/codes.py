@@ -98,6 +98,8 @@ CODES: dict[str, Code] = {
     "annex-unit-mismatch": Code(ERROR, "附件中的单位编号与所在文件夹不一致"),
     "annex-stray-file": Code(WARNING, "附件文件夹中有不认识的文件"),
     "annex-year": Code(ERROR, "附件年度不是四位数的年份"),
+    "annex-year-folder": Code(ERROR, "附件中的年度与所在的年度文件夹不一致"),
+    "annex-year-dup": Code(ERROR, "同一单位同一年度的附件数据有两份（新旧两种目录各一份）"),
     "annex-period": Code(ERROR, "附件的报备期格式不对"),
     "annex-period-dup": Code(ERROR, "附件中报备期重复"),
     "annex-date": Code(ERROR, "附件中的日期无法识别"),
