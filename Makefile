@@ -1,5 +1,5 @@
 # make build : set up (Debian packages, .venv, the package) and build the example project into site/
-# make test  : set up the same way and run the whole test suite
+# make test  : set up the same way, type-check booklet/ (mypy) and run the whole test suite
 # make golden: rewrite tests/golden/ from the current code (a deliberate output change)
 # Each step leaves a stamp, so a second run does no work twice.
 
@@ -15,6 +15,7 @@ build: $(VENV)/.installed
 	$(BIN)/booklet build $(if $(JOBS),--jobs $(JOBS))
 
 test: $(VENV)/.installed
+	$(BIN)/python -m mypy booklet
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 golden: $(VENV)/.installed

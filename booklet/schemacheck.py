@@ -74,7 +74,7 @@ def _where(path) -> str:
     return " → ".join(parts) if parts else "文件顶层"
 
 
-def _type_names(t) -> str:
+def _type_names(t: str | list[str]) -> str:
     ts = t if isinstance(t, list) else [t]
     return "或".join(TYPE_NAMES.get(x, x) for x in ts if x != "null") or "空"
 
@@ -86,11 +86,11 @@ def check(data: Any, schema_name: str, rel: str, problems: Problems) -> bool:
 
 def errors_at(data: Any, schema_name: str, rel: str, problems: Problems, *,
               locate: Optional[Locate] = None, part: Optional[str] = None,
-              shape_only: bool = False) -> list[list]:
+              shape_only: bool = False) -> list[tuple[list, str]]:
     """Add a problem per violation; return (path, validator) of each violation.
     shape_only: report only SHAPE_KINDS (the caller checks the values)."""
     v = validator(schema_name, part)
-    bad_paths: list[list] = []
+    bad_paths: list[tuple[list, str]] = []
     already = {(p.loc.file, p.loc.line) for p in problems.items}
     errors = sorted(v.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     seen = set()

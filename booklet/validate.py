@@ -62,12 +62,12 @@ def check_config(project: Project, problems: Problems) -> None:
             problems.error(a.loc, f"assign 中考核细则「{a.rubric}」的 units 条件没有选中任何单位。",
                            "检查 kind/group/attribute 的写法是否与 units 中的一致。", code="empty-assign")
         for uid in a.unit_ids:
-            u = cfg.unit(uid)
-            if u is None:
+            au = cfg.unit(uid)
+            if au is None:
                 problems.error(a.loc, f"assign 中的单位「{uid}」不存在。",
                                "先在 units 中添加这个单位，或改正 id。", code="unknown-unit")
-            elif rubric.assesses and u.kind not in rubric.assesses:
-                problems.warning(a.loc, f"单位「{u.name}」的类型是{u.kind}，而考核细则「{rubric.title}」"
+            elif rubric.assesses and au.kind not in rubric.assesses:
+                problems.warning(a.loc, f"单位「{au.name}」的类型是{au.kind}，而考核细则「{rubric.title}」"
                                  f"考核的是{'、'.join(rubric.assesses)}。",
                                  "确认是否分配错了考核细则。", code="kind-mismatch")
         for period in a.periods:
@@ -124,17 +124,17 @@ def check_rubric(rubric: Rubric, problems: Problems) -> None:
     for v in rubric.vetoes:
         auto = v.auto or {}
         if "item" in auto:
-            it = rubric.item(str(auto["item"]))
-            if it is None or it.rule(str(auto.get("rule"))) is None:
+            ref = rubric.item(str(auto["item"]))
+            if ref is None or ref.rule(str(auto.get("rule"))) is None:
                 problems.error(v.loc, f"一票否决条件 {v.id} 引用的条目/规则 {auto.get('item')}/"
                                f"{auto.get('rule')} 不存在。", "改正 auto 中的 item 和 rule。",
                                code="unknown-rule")
-    for c in rubric.grade_conditions:
-        ba = c.when.get("below_average") if isinstance(c.when, dict) else None
+    for gc in rubric.grade_conditions:
+        ba = gc.when.get("below_average") if isinstance(gc.when, dict) else None
         if ba:
-            it = rubric.item(str(ba.get("item")))
-            if it is None or it.rule(str(ba.get("rule"))) is None:
-                problems.error(c.loc, f"等次条件 {c.id} 引用的条目/规则不存在。",
+            ref = rubric.item(str(ba.get("item")))
+            if ref is None or ref.rule(str(ba.get("rule"))) is None:
+                problems.error(gc.loc, f"等次条件 {gc.id} 引用的条目/规则不存在。",
                                "改正 below_average 中的 item 和 rule。", code="unknown-rule")
 
 

@@ -222,7 +222,7 @@ def check_period(value, loc: Loc, problems: Problems, year: Optional[int]) -> st
     if m:
         y, a, b = (int(g) for g in m.groups())
         ok = a % 2 == 1 and b == a + 1 and 1 <= a <= 11
-    if not ok:
+    if m is None or not ok:
         problems.error(loc, f"报备期「{text}」格式不对。",
                        "报备期是两个月，写成 年-单月/双月，如 \"2017-01/02\"、\"2017-03/04\" …… "
                        "\"2017-11/12\"。", code="annex-period")
@@ -238,7 +238,10 @@ def check_period(value, loc: Loc, problems: Problems, year: Optional[int]) -> st
 
 
 def filing_months(period: str) -> tuple[int, int, int]:
-    y, a, b = (int(g) for g in PERIOD.match(period).groups())
+    m = PERIOD.match(period)
+    if m is None:
+        raise ValueError(f"not a filing period: {period!r}")   # callers pass checked periods
+    y, a, b = (int(g) for g in m.groups())
     return y, a, b
 
 
