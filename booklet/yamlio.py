@@ -157,6 +157,10 @@ def _syntax_problem(e: yaml.MarkedYAMLError, rel: str, problems: Problems) -> No
         mark = e.context_mark  # point at where the unclosed quote starts
     loc = _loc(rel, mark) if mark else Loc(rel)
     detail = f"{e.context or ''} {e.problem or ''}".strip()
+    if "nesting depth" in detail:
+        problems.error(loc, f"列表或映射嵌套太深，无法读取（{detail}）。",
+                       "检查方括号和缩进：booklet 的文件只需要几层嵌套。", code="too-deep")
+        return
     for needle, what, fix in _MESSAGES:
         if needle in detail:
             problems.error(loc, f"YAML 语法错误：{what}（{detail}）", fix, code="yaml-syntax")
