@@ -7,12 +7,14 @@ live in validate.py, the pipeline's next step (booklet/build.py).
 """
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
 from . import schemacheck
 from .annex.load import load_annex
+from .dates import parse_date_or_none
 from .errors import Problems
 from .scoring.kinds import DECIMAL, FLAG, PAIR, RULE_FIELDS, TIERS, WORDS
 from .model import (
@@ -32,12 +34,23 @@ def _dec(v: Any) -> Optional[Decimal]:
     return v if isinstance(v, Decimal) else Decimal(str(v))
 
 
-def _sid(v: Any) -> Optional[str]:
-    """Ids may be typed as numbers (item: 6); they are always compared as text."""
+def _date(v: Any) -> Optional[date]:
+    """Dates were parsed by schemacheck.conform (booklet.dates); anything else is None."""
     if v is None:
         return None
+    return parse_date_or_none(v)
+
+
+def _sid(v: Any) -> Optional[str]:
+    """Ids may be typed as numbers (item: 6); they are always compared as text.
+    A plain scalar id is already its text as written (item: 2.10 → "2.10",
+    schemacheck.conform); a number from elsewhere prints as written in full."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
     if isinstance(v, Decimal):
-        return format(v.normalize(), "f")
+        return format(v, "f")
     return str(v)
 
 
@@ -185,7 +198,7 @@ def build_finding(d: LocDict, rel: str) -> Finding:
         rule=_id(d["rule"]), item=_sid(d.get("item")),
         count=d.get("count"), amount=_dec(d.get("amount")), value=_dec(d.get("value")),
         baseline=_dec(d.get("baseline")), scale=_dec(d.get("scale")),
-        reason=d.get("reason", "") or "", date=d.get("date"),
+        reason=d.get("reason", "") or "", date=_date(d.get("date")),
         evidence=d.get("evidence", "") or "",
         photos=tuple(d.get("photos") or ()),
         incident=_sid(d.get("incident")), subject=_sid(d.get("subject")),
@@ -223,7 +236,7 @@ def build_record(d: LocDict, rel: str) -> Record:
     sa_notes, sa_internal, sa_locs = _self_notes(sa.get("notes") if sa else None, rel)
     return Record(
         rubric=d["rubric"], unit=d["unit"], period=str(d["period"]),
-        kind=d.get("kind", "assessment"), date=d.get("date"),
+        kind=d.get("kind", "assessment"), date=_date(d.get("date")),
         assessors=tuple(d.get("assessors") or ()),
         findings=[build_finding(f, rel) for f in d.get("findings") or []],
         vetoes=[VetoFinding(condition=_id(v["condition"]), reason=v.get("reason", "") or "",
