@@ -6,7 +6,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-APT_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils qpdf chromium
+APT_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils qpdf chromium nodejs npm
 JOBS ?=
 
 .PHONY: build test golden system-deps venv clean bench
@@ -14,7 +14,7 @@ JOBS ?=
 build: $(VENV)/.installed
 	$(BIN)/booklet build $(if $(JOBS),--jobs $(JOBS))
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(VENV)/axe/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 golden: $(VENV)/.installed
@@ -47,6 +47,11 @@ $(VENV)/.system-deps:
 $(VENV)/.installed: $(VENV)/.system-deps pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+# axe-core (npm) for the site's accessibility tests (tests/test_site_a11y.py)
+$(VENV)/axe/.installed: $(VENV)/.system-deps
+	npm install --prefix $(VENV)/axe --no-audit --no-fund --silent axe-core@4
 	@touch $@
 
 clean:
