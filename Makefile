@@ -6,7 +6,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-APT_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils qpdf chromium nodejs npm
+APT_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils qpdf chromium nodejs
 JOBS ?=
 
 .PHONY: build test golden system-deps venv clean bench
@@ -51,6 +51,8 @@ $(VENV)/.installed: $(VENV)/.system-deps pyproject.toml
 
 # axe-core (npm) for the site's accessibility tests (tests/test_site_a11y.py)
 $(VENV)/axe/.installed: $(VENV)/.system-deps
+	@command -v npm >/dev/null 2>&1 || { echo "缺少 npm，请以 root 身份运行: apt-get install -y npm"; \
+	  echo "(npm is missing: some nodejs builds bring it, Debian's comes as the npm package.)"; exit 1; }
 	npm install --prefix $(VENV)/axe --no-audit --no-fund --silent axe-core@4
 	@touch $@
 
