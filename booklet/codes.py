@@ -131,6 +131,10 @@ CODES: dict[str, Code] = {
     "import-no-period": Code(ERROR, "排班表中一行没有报备期，也没有可识别的日期"),
     "import-no-filed": Code(WARNING, "报备期没有填写报备日期（按漏报计）"),
     "import-filed-conflict": Code(ERROR, "同一报备期的报备日期不一致"),
+    # ---- project templates (templates/)
+    "template": Code(ERROR, "项目模板有语法错误或用到了不存在的变量"),
+    "template-unsafe": Code(ERROR, "项目模板试图访问不允许的内容（模板不能执行代码）"),
+    "site-ref": Code(ERROR, "网站模板引用了网站以外的文件、网络资源或不允许的协议"),
 }
 
 

@@ -24,8 +24,11 @@ from typing import Optional
 from .. import paths
 from ..annex.forms import FORM_SPECS
 from ..buildctx import BuildContext
+from ..errors import BookletError, Problems
+from ..model import Loc
 from ..periods import YEAR, kind_for_calendar
 from ..render.env import make_env
+from ..render.fetcher import bad_site_ref, css_refs, page_refs
 from ..scoring.result import ItemScore
 from . import charts, rules as rulewords
 from .privacy import public_results, public_text
@@ -63,6 +66,10 @@ class _Site:
             origin_text=rulewords.origin_text,
             KIND_NAMES=rulewords.KIND_NAMES,
         )
+        self.custom = self.env.project_templates      # the project's templates/ (or None)
+        site_dir = self.custom / "site" if self.custom else None
+        self.overrides = sorted(p for p in site_dir.rglob("*") if p.is_file()) \
+            if site_dir and site_dir.is_dir() else []
         self.tpl = {name: self.env.get_template(f"site/{name}.html")
                     for name in ("index", "unit", "rubric", "downloads", "about")}
         cfg = ctx.project.config
@@ -101,8 +108,42 @@ class _Site:
 
     def render(self, name: str, rel: PurePosixPath, **kw) -> None:
         depth = len(PurePosixPath(rel).parts) - 1
-        self.write(rel, self.tpl[name].render(site=self.site, root="../" * depth,
-                                              page=str(rel), **kw))
+        html = self.tpl[name].render(site=self.site, root="../" * depth, page=str(rel), **kw)
+        self.check_refs(page_refs(html), str(rel), f"site/{name}.html")
+        self.write(rel, html)
+
+    # ----------------------------------------------------------------- references
+
+    def check_refs(self, refs: list[tuple[str, bool]], page: str, template: str) -> None:
+        """The project's own site templates may not make a page point at the
+        reader's disk, above the site or at the network (fetcher.bad_site_ref);
+        the packaged theme is trusted. Refused with the template file and line."""
+        if not self.overrides:
+            return
+        problems = Problems()
+        for url, loads in dict.fromkeys(refs):
+            why = bad_site_ref(url, page, loads)
+            if why is not None:
+                problems.error(self._ref_origin(url, template),
+                               f"网页 {page} 中的引用 {url!r} 被拒绝：{why}。",
+                               "网站模板只能引用网站内的文件（相对路径，如 assets/logo.svg）"
+                               "和 http/https 网页链接。", code="site-ref")
+        if problems:
+            raise BookletError(problems)
+
+    def _ref_origin(self, url: str, template: str) -> Loc:
+        """The override (file:line) that holds `url`; else the page's template."""
+        for path in self.overrides:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            at = text.find(url)
+            if at >= 0:
+                return Loc(f"templates/{path.relative_to(self.custom).as_posix()}",
+                           text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
+        return Loc(f"templates/{template}" if (self.custom and (self.custom / template).is_file())
+                   else f"booklet/theme/{template}")
 
     # ----------------------------------------------------------------- pages
 
@@ -140,6 +181,9 @@ class _Site:
         loader = self.env.loader
         for name in ASSET_FILES:
             source, _, _ = loader.get_source(self.env, f"site/{name}")  # type: ignore[union-attr]
+            if name.endswith(".css"):
+                self.check_refs([(u, True) for u in css_refs(source)], str(ASSETS / name),
+                                f"site/{name}")
             self.write(ASSETS / name, source)
 
     def home(self) -> None:
@@ -208,14 +252,12 @@ def _min_span(view) -> float:
     return float(scale) / 10 if scale else 0.0
 
 
-_YEAR_HOW = {"average": "取平均", "sum": "为各次之和", "last": "取最后一次"}
-
-
 def _year_sum(view, pv, row, results) -> Optional[dict]:
     """What a year card adds up: the unit's assessment periods of that year
     and their totals (shown as "全年4次考核共计…"); None for other periods.
-    `check` is the year's total worked from the parts the way the calendar
-    says (average to 0.01, sum, last), shown only when it is the total."""
+    `matches`: the year's total worked from the parts the way the calendar
+    says (average to 0.01, sum, last) is the total shown, so the sum can be
+    printed as the working."""
     period = pv.period
     if period.kind != YEAR:
         return None
@@ -233,8 +275,7 @@ def _year_sum(view, pv, row, results) -> Optional[dict]:
     else:
         worked = (total / len(parts)).quantize(Decimal("0.01"))
     return {"parts": [(p.period.part_label, r.value) for p, r in parts], "n": len(parts),
-            "total": total, "how": how, "how_text": _YEAR_HOW.get(how, how),
-            "matches": worked == row.value}
+            "total": total, "how": how, "matches": worked == row.value}
 
 
 def _extra_items(rubric, scores: dict[str, ItemScore]) -> list[ItemScore]:
