@@ -285,3 +285,14 @@ def test_title_lines_that_do_not_spell_the_title_are_an_error(tmp_path):
                                "title: 测试考核细则\ntitle_lines: [测试考核, 细则]\n")
     _, problems = load_and_validate(write_project(tmp_path / "q", rubric=good))
     assert not [p for p in problems.items if p.code == "title-lines"]
+
+
+def test_print_rows_naming_a_rule_the_item_has_not_are_an_error(tmp_path):
+    from conftest import MINI_RUBRIC, write_project
+    from booklet.build import load_and_validate
+    rows = ('print:\n  rows:\n    "1":\n      - {number: 1, rules: [missing]}\n'
+            '      - {number: 2, rules: [activty]}\n')
+    root = write_project(tmp_path / "p", rubric=MINI_RUBRIC + rows)
+    _, problems = load_and_validate(root)
+    (p,) = [p for p in problems.errors if p.code == "unknown-rule"]
+    assert "activty" in p.what and "第 1 项" in p.what and p.loc.line > 0

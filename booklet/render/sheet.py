@@ -122,6 +122,7 @@ class Sheet:
         spec = COLUMNS.get(col.key)
         if spec is None:                   # a key of the items' `fields`
             return PCell(nowrap(md_inline(item.fields.get(col.key, ""))), "c-text")
+        assert spec.cell is not None       # only the section column has none; its runs are made apart
         return PCell(nowrap(spec.cell(item, score, self._text)), spec.css)
 
     def _section_cell(self, sec: Section, col: PCol) -> PCell:
@@ -166,7 +167,9 @@ class Sheet:
                     for ci, col in enumerate(cols):
                         if col.key not in _PART_KEYS and col.key != "section" \
                                 and not (col.key == "title" and span_title):
-                            runs.append(_Run(ci, item_first, len(rows), rows[item_first][ci]))
+                            first_cell = rows[item_first][ci]
+                            assert first_cell is not None     # the first row holds the cell
+                            runs.append(_Run(ci, item_first, len(rows), first_cell))
                             rows[item_first][ci] = None
             last = len(rows)
             if last == first:
@@ -182,9 +185,12 @@ class Sheet:
                 ci = keys.index("number")
                 start = first
                 for r in range(first + 1, last + 1):
-                    if r == last or rows[r][ci].html != rows[start][ci].html:
+                    head = rows[start][ci]
+                    assert head is not None       # every item row has its 序号 cell
+                    cur = rows[r][ci] if r < last else None
+                    if cur is None or cur.html != head.html:
                         if r - start > 1:
-                            runs.append(_Run(ci, start, r, rows[start][ci]))
+                            runs.append(_Run(ci, start, r, head))
                             for rr in range(start, r):
                                 rows[rr][ci] = None
                         start = r
@@ -242,7 +248,7 @@ class Sheet:
 
     @property
     def header_cells(self) -> list[PCell]:
-        cells = []
+        cells: list[PCell] = []
         for c in self.columns:
             if c.header_span == 0 and cells:
                 cells[-1].colspan += 1
@@ -374,7 +380,7 @@ class Sheet:
                 " applied" if line["applied"] else "", nowrap(text)))
         values: dict[str, Markup] = {}
         key = self._value_key("score")
-        if key and self.filled and self.result.vetoed:
+        if key and self.result is not None and self.result.vetoed:
             values[key] = escape("否决")
         number = self.rubric.print.get("veto_number")
         keys = [c.key for c in self.columns]
