@@ -221,8 +221,10 @@ def test_ledger_outline_cover_contents_periods(built):
     m = re.search(r"2017年第一季度考核\s*\.+\s*(\d+)", toc)
     assert m and int(m.group(1)) == page_of["2017年第一季度考核"]
     cover = squash(text(pdf, 1))
-    for word in ("示例镇综合治理办公室", "新华社区", "2017年", "第1册共2册", "考核台账"):
+    # the office that issued the rubric (issue 15), not the project's office
+    for word in ("示例街道", "新华社区", "2017年", "第1册共2册", "考核台账"):
         assert word in cover
+    assert "示例镇综合治理办公室" not in cover
     assert "— 1 —" not in text(pdf, 1)          # no number on the cover
 
 
@@ -367,7 +369,9 @@ def test_unit_sheets_laid_out_together_are_cut_apart_correctly(tmp_path):
                   if r.rubric_id == res.rubric_id and r.unit_id != res.unit_id]
         assert not any(f"单位：{o}" in body for o in others)
         info = pdfinfo(pdf)
-        assert res.unit_name in info["Title"] and ctx.project.config.office in info["Author"]
+        # the author is the office that issued the rubric (issue 15)
+        issuer = ctx.project.rubrics[res.rubric_id].issuer
+        assert res.unit_name in info["Title"] and issuer and info["Author"].strip() == issuer
         assert [t for _, t, _ in outline(pdf)] == [ctx.project.rubrics[res.rubric_id].title]
         assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
     land = ctx.site_dir / paths.sheet_pdf("sample-land", "2017-Q1", "u1")
