@@ -159,7 +159,7 @@ def _sfnt_table(data: bytes, tag: bytes) -> Optional[bytes]:
     return None
 
 
-def _cff_cids(cff: bytes, glyphs: int) -> Optional[list[int]]:
+def _cff_cids(cff: bytes) -> Optional[list[int]]:
     """The CIDs of a CID-keyed CFF's glyphs, in glyph order (None: not CID-keyed)."""
     import io
 
@@ -170,8 +170,6 @@ def _cff_cids(cff: bytes, glyphs: int) -> Optional[list[int]]:
     if "ROS" not in top.rawDict:
         return None
     names = top.charset
-    if len(names) != glyphs:
-        return None
     cids = []
     for n in names:
         if n == ".notdef":
@@ -189,11 +187,13 @@ def _compact_subset(font, to_unicode, hinting) -> bool:
     from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
     from weasyprint.text.fonts import get_hb_object_data
 
-    if not harfbuzz_subset or not harfbuzz.hb_version_atleast(4, 1, 0) or font.missing:
+    if not harfbuzz_subset or not harfbuzz.hb_version_atleast(4, 1, 0):
         return False
     if "CFF " not in getattr(font, "tables", ()) or "fvar" in font.tables:
         return False
-    gids = sorted(set(to_unicode) | {0})
+    # glyph ids past the font's end stand for missing characters (drawn as
+    # .notdef through the Encoding CMap WeasyPrint writes then)
+    gids = sorted({g for g in to_unicode if g < font.glyph_count} | {0})
     inp = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(),
                  harfbuzz_subset.hb_subset_input_destroy)
     gid_set = harfbuzz_subset.hb_subset_input_glyph_set(inp)
@@ -202,6 +202,8 @@ def _compact_subset(font, to_unicode, hinting) -> bool:
     flags = harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
     if not hinting:
         flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    if font.missing:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
     harfbuzz_subset.hb_subset_input_set_flags(inp, flags)
     # no layout tables: their closure would add every alternate glyph
     drop = harfbuzz_subset.hb_subset_input_set(inp, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
@@ -219,10 +221,12 @@ def _compact_subset(font, to_unicode, hinting) -> bool:
     if not cff:
         return False
     try:
-        cids = _cff_cids(cff, len(gids))
+        cids = _cff_cids(cff)
     except Exception:  # noqa: BLE001 - an unreadable subset: keep WeasyPrint's
         return False
-    if cids != gids:          # CID must be the original glyph id (Adobe-Identity-0)
+    # every used glyph must keep its original id as CID (Adobe-Identity-0);
+    # glyphs HarfBuzz adds (components) are harmless
+    if cids is None or len(set(cids)) != len(cids) or not set(gids) <= set(cids):
         return False
     font.file_content = data
     _COMPACT[id(data)] = cff
