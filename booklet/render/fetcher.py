@@ -159,11 +159,11 @@ def print_photo(src: Path, digest: str, cache_dir: Path) -> Path:
         return src
     max_w, max_h = PRINT_PHOTO_PX
     try:
-        with Image.open(src) as im:
-            w, h = im.size
-            if im.format not in ("JPEG", "PNG"):
+        with Image.open(src) as probe:
+            w, h = probe.size
+            if probe.format not in ("JPEG", "PNG"):
                 return src
-            fmt = im.format
+            fmt = probe.format
     except Exception:  # noqa: BLE001 - unreadable: leave it to the renderer
         return src
     if w <= max_w and h <= max_h:
@@ -173,8 +173,8 @@ def print_photo(src: Path, digest: str, cache_dir: Path) -> Path:
     if out.is_file():
         return out
     try:
-        with Image.open(src) as im:
-            im = ImageOps.exif_transpose(im)
+        with Image.open(src) as opened:
+            im: Image.Image = ImageOps.exif_transpose(opened)
             im.thumbnail((max_w, max_h), Image.Resampling.LANCZOS)
             if fmt == "JPEG" and im.mode not in ("RGB", "L", "CMYK"):
                 im = im.convert("RGB")

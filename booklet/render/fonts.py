@@ -260,7 +260,7 @@ def font_finisher(salt: str):
 
     def finish(document, pdf) -> None:
         import pydyf
-        renames: dict[str, str] = {}
+        renames: dict[bytes, bytes] = {}
         by_ref: dict = {}
         for obj in pdf.objects:
             extra = getattr(obj, "extra", None)
