@@ -135,6 +135,8 @@ class Rule:
     group_by: Optional[str] = None
     # tiered
     tiers: tuple[Tier, ...] = ()
+    # forfeit: the id of the earn rule (same item) the finding cancels
+    forfeits: Optional[str] = None
     loc: Loc = NOWHERE
 
     @property

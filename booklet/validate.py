@@ -99,6 +99,14 @@ def check_rubric(rubric: Rubric, problems: Problems) -> None:
                                    "同一条目中的规则 id 必须不同。", code="duplicate-rule")
                 rule_ids.add(r.id)
                 check_rule(r, problems, it.points)
+                if r.kind == "forfeit" and r.forfeits is not None:
+                    target = it.rule(r.forfeits)
+                    if target is None or target.kind != "earn":
+                        earns = [x.id for x in it.rules if x.kind == "earn"]
+                        problems.error(r.loc, f"第 {it.number} 项规则「{r.id}」要取消的得分规则"
+                                       f"「{r.forfeits}」不是该项的得分（earn）规则。",
+                                       f"forfeits 写该项的得分规则 id，可用：{'、'.join(earns) or '（无）'}。",
+                                       code="unknown-rule")
         if s.points is not None and rubric.mode == "score" and item_sum != s.points:
             _sum_warning(problems, s.loc, documented,
                          f"“{s.title}”各项分值合计 {fmt_points(item_sum)} 分，与该部分的 "

@@ -131,6 +131,19 @@ def shortfall_effect(rule: Rule, f: Finding) -> tuple[Decimal, int]:
     return -(rule.amount * steps), steps
 
 
+def quota_effect(rule: Rule, f: Finding) -> Decimal:
+    """每年培训不少于2次的得2分，每少1次培训扣1分: flat when value ≥ target, else
+    flat − amount × whole steps short (step 1 by default), never below 0.
+    2 trainings → 2, 1 → 1, 0 → 0."""
+    value = _value(rule, f)
+    if rule.target is None or rule.flat is None or rule.amount is None:
+        raise RuleError(f"规则 {rule.id} 缺少 target、flat 或 amount")
+    if value >= rule.target:
+        return rule.flat
+    v = rule.flat - rule.amount * whole_steps(rule.target - value, rule.step or ONE)
+    return v if v > 0 else ZERO
+
+
 def tiered_effect(rule: Rule, f: Finding) -> tuple[Decimal, Optional[Tier]]:
     """民调 tiers: −amount of the first tier (highest first) whose min ≤ value."""
     value = _value(rule, f)

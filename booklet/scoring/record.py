@@ -12,6 +12,8 @@ Order of work inside one record:
    subject in the same item (or among the rubric-wide bonuses) count once,
    the highest (dedupe.py);
 4. per-rule caps (`cap`: the most one rule adds or takes in one record);
+   then forfeits: a `forfeit` finding takes back what its earn rule earned
+   in the record (dedupe.apply_forfeits);
 5. each item: set by convert/rank, start, clamp, zero, bonuses (items.py);
 6. rubric-wide bonuses (capped together by `bonus_cap`) and extra deductions;
 7. vetoes: the record's, the derived ones, and `auto: {item, rule, min_count}`
@@ -26,7 +28,7 @@ from decimal import Decimal
 from typing import Optional, Sequence
 
 from ..model import Finding, Item, Record, Rubric, Rule, Unit, VetoFinding
-from .dedupe import cap_rubric_bonuses, dedupe_incidents, dedupe_subjects
+from .dedupe import apply_forfeits, cap_rubric_bonuses, dedupe_incidents, dedupe_subjects
 from .evaluate import Entry, Pending, applies, evaluate, make_adjustment
 from .fmt import q2
 from .items import (IN, OUT, SET, ZERO, RuleError, apply_rule_cap, assemble_item,
@@ -60,6 +62,7 @@ class RubricIndex:
             (it, r) for it in self.items for r in it.rules if r.kind == "rank"]
         self.sources: set[str] = {r.source for _, r in self.convert_rules if r.source}
         self.has_incident_dedup = bool(rubric.incident_dedup)
+        self.has_forfeits = any(r.kind == "forfeit" for r in self.rules.values())
         self.has_subject_dedupe = any(
             r.dedupe == "subject" for r in [*self.rules.values(), *self.rubric_rules.values()])
         self.auto_keys: dict[tuple[str, str], list] = {}
@@ -111,6 +114,8 @@ def _score_findings(index: RubricIndex, unit: Optional[Unit], entries: Sequence[
                                          and p.finding.value == 0)
     for rule, adjs in capped.values():
         apply_rule_cap(rule, adjs)
+    if index.has_forfeits:
+        apply_forfeits(pending, index.rules)
 
     # convert rules with no finding: from the source rubric's result, or noted as missing
     for item, rule in index.convert_rules:
