@@ -4,7 +4,7 @@ incident dedup, bonus dedupe by subject, forfeits, and the rubric-wide bonus cap
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Mapping, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 from .evaluate import Pending
 from .fmt import fmt_points
@@ -15,23 +15,40 @@ from .result import Adjustment
 NOTE_INCIDENT = "同一案事件不重复扣分"
 
 
-def dedupe_incidents(pending: Sequence[Pending]) -> None:
-    """Deductions citing the same `incident` count once, at the largest —
-    anywhere in the record."""
-    best: dict[str, Pending] = {}
+def dedupe_incidents(pending: Sequence[Pending],
+                     effective: Optional[Callable[[Pending, set[int]], Decimal]] = None) -> None:
+    """Deductions citing the same `incident` count once — anywhere in the
+    record — at the largest deduction that actually takes effect (003:
+    不重复扣分，以扣分多的一方评分为准).
+
+    `effective(p, zeroed)`: what p would still take after its item's floor
+    (扣完为止) when the deductions whose id() is in `zeroed` count nothing;
+    each candidate is tried with every other incident deduction left out. So
+    an incident recorded as −4 on an item already at 0 and −2 on another
+    costs 2, not nothing. Ties: the larger deduction as recorded, then the
+    first."""
+    groups: dict[str, list[Pending]] = {}
     for p in pending:
         inc = p.finding.incident
-        if inc is None or p.adj.amount >= 0:
+        if inc is not None and p.adj.amount < 0:
+            groups.setdefault(inc, []).append(p)
+    if not groups:
+        return
+    every = {id(p) for ps in groups.values() for p in ps}
+    for inc, ps in groups.items():
+        if len(ps) < 2:
             continue
-        cur = best.get(inc)
-        if cur is None or p.adj.amount < cur.adj.amount:
-            best[inc] = p
-    for p in pending:
-        inc = p.finding.incident
-        if inc is None or p.adj.amount >= 0 or best.get(inc) is p:
-            continue
-        p.adj.amount = ZERO
-        p.adj.note = join_note(p.adj.note, NOTE_INCIDENT)
+        best, best_key = None, None
+        for i, p in enumerate(ps):
+            eff = effective(p, every - {id(p)}) if effective is not None else p.adj.amount
+            key = (eff, p.adj.amount, i)          # most negative first
+            if best_key is None or key < best_key:
+                best, best_key = p, key
+        for p in ps:
+            if p is best:
+                continue
+            p.adj.amount = ZERO
+            p.adj.note = join_note(p.adj.note, NOTE_INCIDENT)
 
 
 def dedupe_subjects(pending: Sequence[Pending]) -> None:

@@ -14,8 +14,8 @@ from typing import Optional, Sequence
 
 from ..model import Calendar, Finding, Record, Rubric
 from ..periods import YEAR, Period, kind_for_calendar, sort_key
-from .fmt import fmt_signed, q2
-from .items import join_note
+from .fmt import fmt_points, fmt_signed, q2
+from .items import NOTE_CEIL, NOTE_FLOOR, _cut as cut, join_note
 from .result import Adjustment, ItemScore, Result, VetoHit
 
 
@@ -282,6 +282,8 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
         items.append(y)
     rubric_adjs = _aggregate([(p.period, p.rubric_adjustments) for p in parts
                               if p.rubric_adjustments], n, how, last_period)
+    year_total = comb(sum((p.total for p in parts), ZERO), parts[-1].total)
+    year_total += _zero_full_year(rubric, items, parts)
 
     vetoes: list[VetoHit] = []
     seen: set[str] = set()
@@ -298,7 +300,7 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
     return Result(
         rubric_id=rubric.id, period=year, unit_id=first.unit_id,
         unit_name=first.unit_name,
-        total=comb(sum((p.total for p in parts), ZERO), parts[-1].total),
+        total=year_total,
         items=items,
         rubric_adjustments=rubric_adjs,
         self_total=_combine_opt([p.self_total for p in parts], how),
@@ -310,7 +312,55 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
         assessors=tuple(dict.fromkeys(a for p in parts for a in p.assessors)),
         date=parts[-1].date,
         record_files=tuple(files),
+        parts=tuple(p.period for p in parts),
+        expected_parts=tuple(sub_periods(rubric.calendar, Period.parse(year).year)),
     )
+
+
+def _zero_full_year(rubric: Rubric, items: list[ItemScore], parts: Sequence[Result]) -> Decimal:
+    """全年零发案，得20分 (001 item 10): when every finding of the item's
+    `zero_full` trend rules in all the year's parts has value 0, the year's
+    item gets its full points before the other rules' deductions (a media
+    exposure still costs its 2 points), whatever the quarters scored. Changes
+    the items in place; returns the change of the year's total."""
+    change = ZERO
+    for i, it in enumerate(rubric.items):
+        zf = {r.id for r in it.rules if r.kind == "trend" and r.zero_full}
+        if not zf or it.points is None or i >= len(items):
+            continue
+        vals = [a.value for p in parts for a in p.items[i].adjustments
+                if a.rule_id in zf and a.value is not None]
+        if not vals or any(v != 0 for v in vals):
+            continue
+        y = items[i]
+        adjs = y.adjustments
+        start = it.points if it.basis != "earned" else ZERO
+        inside = [a for a in adjs if not a.is_bonus]
+        first = True
+        for a in inside:
+            if a.rule_id in zf:
+                if first:
+                    a.amount = a.raw_amount = it.points - start
+                    a.note = join_note("", f"全年零发案，得{fmt_points(it.points)}分")
+                    first = False
+                else:
+                    a.amount = a.raw_amount = ZERO
+                    a.note = "已按全年零发案得满分计"
+        total = start + sum((a.amount for a in inside), ZERO)
+        if total > it.points:
+            cut(inside, total - it.points, positive=True,
+                note=NOTE_CEIL.format(points=fmt_points(it.points)))
+            total = it.points
+        elif total < 0:
+            cut(inside, -total, positive=False,
+                note=NOTE_FLOOR.format(points=fmt_points(it.points)))
+            total = ZERO
+        new_score = total + y.added
+        change += new_score - y.score
+        y.score = new_score
+        y.deducted = -sum((a.amount for a in inside if a.amount < 0), ZERO)
+        y.differs = y.self_score is not None and y.self_score != y.score
+    return change
 
 
 def _combine_opt(values: list[Optional[Decimal]], how: str) -> Optional[Decimal]:

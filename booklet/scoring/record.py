@@ -7,7 +7,8 @@ Order of work inside one record:
    Adjustment per part; findings of inspections averaged by
    `rollup: average` are divided by the number of inspections;
 2. incident dedup (rubric `incident_dedup`): deductions citing the same
-   `incident` count once, at the largest — anywhere in the record (dedupe.py);
+   `incident` count once, at the largest that takes effect after each
+   item's floor — anywhere in the record (dedupe.py);
 3. bonus dedupe (`dedupe: subject`): bonuses of such rules with the same
    subject in the same item (or among the rubric-wide bonuses) count once,
    the highest (dedupe.py);
@@ -24,9 +25,11 @@ project.py.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Optional, Sequence
 
+from ..periods import YEAR, Period
 from ..model import Finding, Item, Record, Rubric, Rule, Unit, VetoFinding
 from .dedupe import apply_forfeits, cap_rubric_bonuses, dedupe_incidents, dedupe_subjects
 from .evaluate import Entry, Pending, applies, evaluate, make_adjustment
@@ -84,15 +87,39 @@ class RubricIndex:
         return item, rule
 
 
+def _trial(pending: Sequence[Pending]):
+    """effective(p, zeroed) for dedupe_incidents: p's amount after its item is
+    assembled (clamped) from copies of the item's adjustments, those in
+    `zeroed` counting 0. Rubric-wide adjustments are never clamped."""
+    by_item: dict[str, list[Pending]] = {}
+    for p in pending:
+        if p.item is not None:
+            by_item.setdefault(p.item.id, []).append(p)
+
+    def effective(p: Pending, zeroed: set[int]) -> Decimal:
+        if p.item is None:
+            return p.adj.amount
+        copies, mine = [], None
+        for q in by_item[p.item.id]:
+            a = replace(q.adj, amount=ZERO if id(q) in zeroed else q.adj.amount)
+            copies.append((q.slot, a))
+            if q is p:
+                mine = a
+        assemble_item(p.item, copies)
+        return mine.amount
+    return effective
+
+
 def _score_findings(index: RubricIndex, unit: Optional[Unit], entries: Sequence[Entry],
                     ctx: Context, *, average_over: Optional[int] = None,
-                    self_mode: bool = False) -> tuple[list[ItemScore], list[Adjustment]]:
+                    self_mode: bool = False, whole_year: bool = False
+                    ) -> tuple[list[ItemScore], list[Adjustment]]:
     pending: list[Pending] = []
     for e in entries:
         item, rule = index.rule_for(e.finding)
         pending.extend(evaluate(item, rule, e, unit, Scope(item, ctx, self_mode), average_over))
     if index.has_incident_dedup:
-        dedupe_incidents(pending)
+        dedupe_incidents(pending, _trial(pending))
     if index.has_subject_dedupe:
         dedupe_subjects(pending)
 
@@ -134,8 +161,10 @@ def _score_findings(index: RubricIndex, unit: Optional[Unit], entries: Sequence[
             a.value = src
             placed.append((SET, a))
 
+    # 全年零发案 is about the whole year's counts: a quarter without cases is
+    # scored by its trend rules; the year rollup applies it (periods.year_rollup)
     items = [assemble_item(it, per_item.get(it.id, ()),
-                           zero_full=all_zero_trend.get(it.id, False))
+                           zero_full=whole_year and all_zero_trend.get(it.id, False))
              for it in index.items]
     cap_rubric_bonuses(rubric_adjs, index.rubric.bonus_cap)
     return items, rubric_adjs
@@ -203,7 +232,10 @@ def score_record(rubric: Rubric | RubricIndex, unit: Optional[Unit], record: Rec
     entries += [Entry(f, derived=True) for f in d_findings]
     vetoes += [Entry(v, derived=True) for v in d_vetoes]
 
-    items, rubric_adjs = _score_findings(index, unit, entries, ctx, average_over=avg_n)
+    scored = Period.parse_or_none(period or record.period)
+    whole_year = scored is not None and scored.kind == YEAR
+    items, rubric_adjs = _score_findings(index, unit, entries, ctx, average_over=avg_n,
+                                         whole_year=whole_year)
     total, deducted_total = _totals(index, items, rubric_adjs, ctx.base)
 
     self_total = None
@@ -214,7 +246,7 @@ def score_record(rubric: Rubric | RubricIndex, unit: Optional[Unit], record: Rec
         for s in sa:
             notes.update(s.notes)
         s_items, s_adjs = _score_findings(index, unit, [Entry(f) for f in self_findings],
-                                          ctx, self_mode=True)
+                                          ctx, self_mode=True, whole_year=whole_year)
         self_total, _ = _totals(index, s_items, s_adjs, ctx.base)
         for it, s_it in zip(items, s_items):
             it.self_score = s_it.score
