@@ -34,8 +34,9 @@ from ..model import Finding, Item, Record, Rubric, Rule, Unit, VetoFinding
 from .dedupe import apply_forfeits, cap_rubric_bonuses, dedupe_incidents, dedupe_subjects
 from .evaluate import Entry, Pending, applies, evaluate, make_adjustment
 from .fmt import q2
-from .items import (IN, OUT, SET, ZERO, RuleError, apply_rule_cap, assemble_item,
-                    convert_value)
+from .fmt import fmt_points
+from .items import (IN, NOTE_CEIL, NOTE_FLOOR, OUT, SET, ZERO, ZEROING, RuleError, _cut as cut,
+                    apply_rule_cap, assemble_item, cap_note, convert_value, join_note)
 from .kinds import Context, Scope, missing_source_note, source_value
 from .periods import inspection_findings
 from .result import Adjustment, ItemScore, Result
@@ -282,4 +283,128 @@ def measured_value(result: Result, item_id: str, rule_id: str) -> Optional[Decim
     return q2(sum(vals, ZERO) / len(vals))
 
 
-__all__ = ["RubricIndex", "Context", "score_record", "veto_hits", "measured_value"]
+__all__ = ["RubricIndex", "Context", "score_record", "veto_hits", "measured_value",
+           "add_year_end", "YEAR_END_KINDS"]
+
+
+# ------------------------------------------------------------ year end
+
+# Rule kinds a year-end record (a record of the year next to the quarters) may
+# give: what a check finds. Kinds that compare or set a value per assessment
+# period (trend, quota, shortfall, tiered, convert, rank) are scored in the
+# quarters; validate rejects them in a year-end record.
+YEAR_END_KINDS = ("deduct", "earn", "bonus", "zero", "forfeit")
+NOTE_YEAR_END = "年底检查，记入全年"
+
+
+def add_year_end(index: RubricIndex, unit: Optional[Unit], year: Result,
+                 records: Sequence[Record], ctx: Optional[Context] = None) -> None:
+    """Score the findings of the year-end record(s) into a year rolled up from
+    its assessment periods (年底汇总), in place.
+
+    - deduct, bonus and counted earns (有一起得2分) add to the year's item;
+    - an earn that does not count (台账健全规范的得3分) means the check found it
+      met: the rule gives its amount for the year — what the quarters gave is
+      topped up to it, never added twice;
+    - zero makes the year's item 0; forfeit takes back what its earn rule has
+      in the year;
+    - a rule's `cap` counts the year's amount of the rule and the year-end
+      findings together; the item is kept in 0..points (扣完为止 / 以分值为限),
+      cutting the year-end amounts, which say so; bonuses come on top.
+    The adjustments are added to the year's items (note “年底检查，记入全年”)
+    and the totals move by what they changed."""
+    ctx = ctx or Context()
+    entries = [Entry(f) for r in records for f in r.findings]
+    if not entries:
+        return
+    pending: list[Pending] = []
+    for e in entries:
+        item, rule = index.rule_for(e.finding)
+        if rule.kind not in YEAR_END_KINDS:
+            raise RuleError(f"{e.finding.loc}: 年底汇总记录不能记录{rule.kind}规则 {rule.id}")
+        pending.extend(evaluate(item, rule, e, unit, Scope(item, ctx), None))
+    if index.has_incident_dedup:
+        dedupe_incidents(pending, _trial(pending))
+    if index.has_subject_dedupe:
+        dedupe_subjects(pending)
+    scores = {s.item_id: s for s in year.items}
+
+    def have(item_id: Optional[str], rule_id: str) -> Decimal:
+        adjs = scores[item_id].adjustments if item_id is not None else year.rubric_adjustments
+        return sum((a.amount for a in adjs if a.rule_id == rule_id), ZERO)
+
+    used: dict[tuple, Decimal] = {}
+    for p in pending:
+        a, rule = p.adj, p.rule
+        iid = p.item.id if p.item is not None else None
+        key = (iid, rule.id)
+        a.note = join_note(a.note, NOTE_YEAR_END)
+        if rule.kind == "earn" and rule.per is None and a.amount > 0:
+            top = rule.amount - have(iid, rule.id) - used.get(key, ZERO)
+            a.amount = top if top > 0 else ZERO
+            if a.amount != a.raw_amount:
+                a.note = join_note(a.note, f"全年计{fmt_points(rule.amount)}分，季度已计部分不重复")
+        elif rule.kind == "forfeit" and rule.forfeits:
+            left = have(iid, rule.forfeits) + used.get((iid, rule.forfeits), ZERO)
+            a.amount = -left if left > 0 else ZERO
+            a.raw_amount = a.amount
+            used[(iid, rule.forfeits)] = used.get((iid, rule.forfeits), ZERO) + a.amount
+            target = index.rules.get((iid, rule.forfeits))
+            a.note = join_note(a.note, f"“{target.text if target else rule.forfeits}”不得分"
+                               if left > 0 else "无分可取消")
+        if rule.cap is not None and a.amount:
+            room = rule.cap - abs(have(iid, rule.id)) - abs(used.get(key, ZERO))
+            room = room if room > 0 else ZERO
+            if abs(a.amount) > room:
+                a.amount = room if a.amount > 0 else -room
+                a.note = join_note(a.note, cap_note(rule, rule.cap))
+        used[key] = used.get(key, ZERO) + a.amount
+
+    delta = ZERO
+    for it in index.items:
+        mine = [p for p in pending if p.item is not None and p.item.id == it.id]
+        if not mine:
+            continue
+        y = scores[it.id]
+        inside = y.score - y.added
+        ins = [p.adj for p in mine if p.slot == IN]
+        inside += sum((a.amount for a in ins), ZERO)
+        if it.points is not None:
+            if inside > it.points:
+                cut(ins, inside - it.points, positive=True,
+                    note=NOTE_CEIL.format(points=fmt_points(it.points)))
+                inside = it.points
+            elif inside < 0:
+                cut(ins, -inside, positive=False,
+                    note=NOTE_FLOOR.format(points=fmt_points(it.points)))
+                inside = ZERO
+        for p in mine:
+            if p.slot == ZEROING:
+                if it.points is None or inside == 0:
+                    p.adj.amount = ZERO
+                else:
+                    p.adj.amount = -inside
+                    inside = ZERO
+        added = y.added + sum((p.adj.amount for p in mine if p.slot == OUT), ZERO)
+        lost_now = -sum((p.adj.amount for p in mine if p.slot in (IN, ZEROING)
+                         and p.adj.amount < 0), ZERO)
+        new = inside + added
+        delta += new - y.score
+        y.score, y.added, y.deducted = new, added, y.deducted + lost_now
+        y.adjustments.extend(p.adj for p in mine)
+        y.differs = y.self_score is not None and y.self_score != y.score
+    rubric_wide = [p.adj for p in pending if p.item is None]
+    if rubric_wide and index.rubric.bonus_cap is not None:
+        room = index.rubric.bonus_cap - sum((a.amount for a in year.rubric_adjustments
+                                             if a.amount > 0), ZERO)
+        cap_rubric_bonuses(rubric_wide, room if room > 0 else ZERO)
+    for a in rubric_wide:
+        delta += a.amount
+    year.rubric_adjustments.extend(rubric_wide)
+    if index.deduction_only:
+        year.deducted_total -= delta
+        year.total = (year.base - year.deducted_total if year.base is not None
+                      else year.deducted_total)
+    else:
+        year.total += delta
+        year.deducted_total += sum((-p.adj.amount for p in pending if p.adj.amount < 0), ZERO)
