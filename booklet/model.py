@@ -66,7 +66,8 @@ class Assignment:
 
 @dataclass
 class Privacy:
-    mask_phones: bool = True
+    # Phone and ID numbers are masked on everything public, always: there is
+    # no option to publish them (site/privacy.py).
     publish_notes: bool = False
 
 

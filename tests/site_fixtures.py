@@ -227,7 +227,7 @@ def synthetic_project(root: str | Path, n_units: int = 40, periods=QUARTERS,
     cfg = Config(office="湖塘镇综合治理办公室", title="湖塘镇平安建设考核", year=2017,
                  units=units,
                  assign=[Assignment(rubric.id, tuple(u.id for u in units), tuple(periods))],
-                 privacy=Privacy(mask_phones=True, publish_notes=True))
+                 privacy=Privacy(publish_notes=True))
     records, results = [], []
     for p in periods:
         for u in units:
@@ -257,7 +257,7 @@ def small_project(root: str | Path) -> tuple[Project, list[Result]]:
                  units=units,
                  assign=[Assignment(hutang.id, tuple(u.id for u in units[:5]), QUARTERS),
                          Assignment(patrol.id, ("xinhua", "hutang"), ("2017-Q1", "2017-Q2"))],
-                 privacy=Privacy(mask_phones=True, publish_notes=True))
+                 privacy=Privacy(publish_notes=True))
     records: list[Record] = []
     results: list[Result] = []
     for p in QUARTERS:

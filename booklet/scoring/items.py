@@ -37,7 +37,6 @@ SET, IN, OUT, ZEROING = "set", "in", "out", "zero"
 
 NOTE_FLOOR = "扣完为止（该项{points}分扣完，不再扣分）"
 NOTE_CEIL = "已达该项分值（{points}分），超出部分不计"
-NOTE_BONUS_NOTE = "加分"          # Adjustment.is_bonus reads this for trend gains
 
 
 class RuleError(ValueError):
@@ -45,11 +44,8 @@ class RuleError(ValueError):
 
 
 def join_note(old: str, new: str) -> str:
-    """Append a note. A trend gain counted as a bonus keeps its note exactly
-    "加分": Adjustment.is_bonus recognises it by that text (the cut is still
-    visible as amount ≠ raw_amount)."""
-    if old == NOTE_BONUS_NOTE:
-        return old
+    """Append a note ("加分；已达上限（…）"). Bonuses are marked by
+    Adjustment.bonus, never by their note."""
     return f"{old}；{new}" if old else new
 
 

@@ -223,7 +223,7 @@ def _trend(rule: Rule, f: Finding, scope: Scope) -> list[Part]:
     if out.inside or not out.outside:
         parts.append(Part(out.inside, IN, note))
     if out.outside:
-        # Adjustment.is_bonus recognises a trend gain outside the cap by this note.
+        # outside the cap: evaluate marks it Adjustment.bonus (the note only explains)
         parts.append(Part(out.outside, OUT, "加分"))
     return parts
 

@@ -126,7 +126,7 @@ def _aggregate(adj_lists: list[tuple[str, list[Adjustment]]], n: int, how: str,
     acc: dict[tuple, list] = {}
     for period, adjs in adj_lists:
         for a in adjs:
-            key = a.rule_id if a.note != "加分" else (a.rule_id, "加分")
+            key = (a.rule_id, a.bonus)
             e = acc.get(key)
             if e is None:
                 # [last adjustment, [period, amount, period, amount, …], count, values, derived]
@@ -176,7 +176,8 @@ def _aggregate(adj_lists: list[tuple[str, list[Adjustment]]], n: int, how: str,
             value=(None if values is None else values[0] if len(values) == 1
                    else q2(sum(values, ZERO) / len(values))),
             baseline=None, date=a.date, origin=None,
-            note="加分" if a.note == "加分" else "", source=a.source, derived=derived))
+            note="加分" if a.bonus and a.kind != "bonus" else "", source=a.source,
+            derived=derived, bonus=a.bonus))
     if target is not None and out:
         residual = target - sum((a.amount for a in out), ZERO)
         if residual:

@@ -32,11 +32,12 @@ class Adjustment:
     note: str = ""                 # why amount differs from raw_amount (cap, dedupe, …)
     source: Loc = NOWHERE          # the record line
     derived: bool = False          # computed from annex data, not typed by the assessor
+    bonus: bool = False            # added outside the item cap (a bonus rule, or a trend
+                                   # gain counted as a bonus: down_as_bonus)
 
     @property
     def is_bonus(self) -> bool:
-        return self.kind == "bonus" or (self.kind == "trend" and self.amount > 0
-                                        and self.note.startswith("加分"))
+        return self.bonus or self.kind == "bonus"
 
 
 @dataclass
