@@ -196,7 +196,7 @@ register(RuleKind(
 
 
 def _describe_forfeit(rule: Rule) -> list[str]:
-    return [f"检查发现不按要求的，“{rule.forfeits}”的得分取消（该项不得分）"]
+    return ["检查发现一次不按要求的，取消对应那一项已得的分（只取消一次）"]
 
 
 register(RuleKind(

@@ -283,8 +283,28 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
         items.append(y)
     rubric_adjs = _aggregate([(p.period, p.rubric_adjustments) for p in parts
                               if p.rubric_adjustments], n, how, last_period)
-    year_total = comb(sum((p.total for p in parts), ZERO), parts[-1].total)
-    year_total += _zero_full_year(rubric, items, parts)
+    # 全年零发案: the item's year score is replaced; the total moves by the
+    # difference against the unrounded combination of the parts' item scores
+    tot_sum, tot_last = sum((p.total for p in parts), ZERO), parts[-1].total
+    selfs = [p for p in parts if p.self_total is not None]
+    self_totals: list[Optional[Decimal]] = [p.self_total for p in selfs]
+    for i, new_score in _zero_full_year(rubric, items, parts):
+        scores = [p.items[i].score for p in parts]
+        if how == "last":
+            tot_last += new_score - scores[-1]
+        else:
+            tot_sum += new_score * (n if how == "average" else 1) - sum(scores, ZERO)
+        # the self-assessment agreed on the item in every part: it follows
+        if selfs and all(p.items[i].self_score == p.items[i].score for p in selfs):
+            k = len(selfs)
+            olds = [p.items[i].self_score for p in selfs]
+            if how == "last":
+                self_totals[-1] += new_score - olds[-1]
+            else:
+                self_totals[0] += new_score * (k if how == "average" else 1) - sum(olds, ZERO)
+            items[i].self_score = new_score
+            items[i].differs = False
+    year_total = comb(tot_sum, tot_last)
 
     vetoes: list[VetoHit] = []
     seen: set[str] = set()
@@ -304,7 +324,7 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
         total=year_total,
         items=items,
         rubric_adjustments=rubric_adjs,
-        self_total=_combine_opt([p.self_total for p in parts], how),
+        self_total=_combine_opt(self_totals, how),
         deducted_total=comb(sum((p.deducted_total for p in parts), ZERO),
                             parts[-1].deducted_total),
         base=first.base,
@@ -318,13 +338,14 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
     )
 
 
-def _zero_full_year(rubric: Rubric, items: list[ItemScore], parts: Sequence[Result]) -> Decimal:
+def _zero_full_year(rubric: Rubric, items: list[ItemScore],
+                    parts: Sequence[Result]) -> list[tuple[int, Decimal]]:
     """全年零发案，得20分 (001 item 10): when every finding of the item's
     `zero_full` trend rules in all the year's parts has value 0, the year's
     item gets its full points before the other rules' deductions (a media
     exposure still costs its 2 points), whatever the quarters scored. Changes
-    the items in place; returns the change of the year's total."""
-    change = ZERO
+    the items in place; returns (index, new score) of the items changed."""
+    changed: list[tuple[int, Decimal]] = []
     for i, it in enumerate(rubric.items):
         zf = {r.id for r in it.rules if r.kind == "trend" and r.zero_full}
         if not zf or it.points is None or i >= len(items):
@@ -357,11 +378,11 @@ def _zero_full_year(rubric: Rubric, items: list[ItemScore], parts: Sequence[Resu
                 note=NOTE_FLOOR.format(points=fmt_points(it.points)))
             total = ZERO
         new_score = total + y.added
-        change += new_score - y.score
+        changed.append((i, new_score))
         y.score = new_score
         y.deducted = -sum((a.amount for a in inside if a.amount < 0), ZERO)
         y.differs = y.self_score is not None and y.self_score != y.score
-    return change
+    return changed
 
 
 def _combine_opt(values: list[Optional[Decimal]], how: str) -> Optional[Decimal]:

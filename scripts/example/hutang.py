@@ -48,9 +48,9 @@ GAP = [
     "{m}月{d}日检查，LED显示屏本月未滚动播放防范宣传标语",
 ]
 ITEM7_FAIL = {
-    "patrol-three-people": "{m}月{d}日督查时巡逻队仅2人上路，第7项“每次巡防不少于3人得1分”本季度不得分",
-    "patrol-armbands": "{m}月{d}日督查时巡逻队员未统一佩戴红袖标，第7项“每次统一佩戴红袖标得1分”本季度不得分",
-    "patrol-gear": "{m}月{d}日督查时巡逻队未携带小喇叭、手电筒，第7项“每次统一携带警棍、小喇叭、手电筒等巡防用具得1分”本季度不得分",
+    "patrol-three-people": "{m}月{d}日督查时巡逻队仅2人上路",
+    "patrol-armbands": "{m}月{d}日督查时巡逻队员未统一佩戴红袖标",
+    "patrol-gear": "{m}月{d}日督查时巡逻队未携带小喇叭、手电筒",
 }
 # item 7: the forfeit rule of each 项 (检查到1次不按上述要求的，相应的项不得分)
 FORFEIT = {"patrol-three-people": "three-people-failed", "patrol-armbands": "armbands-failed",
@@ -159,9 +159,10 @@ class Hutang:
                 item7_fail.append((txt.choice(sorted(ITEM7_FAIL)), m, d))
                 failed = item7_fail[-1][0]
                 findings.append({"item": "7", "rule": FORFEIT[failed],
-                                 "reason": ITEM7_FAIL[failed].format(m=m, d=d).split("，第7项")[0],
+                                 "reason": ITEM7_FAIL[failed].format(m=m, d=d),
                                  "date": date(2017, m, d)})
-                notes.append({"text": "已当场要求整改"})
+                notes.append({"text": ITEM7_FAIL[failed].format(m=m, d=d)
+                              + "，已当场要求整改"})
             if not findings and not notes:
                 notes.append({"text": txt.choice(["督查情况正常", "巡逻队伍按排班表在岗", "未发现问题"])})
             rec = {"rubric": "hutang-2017", "unit": uid, "period": f"2017-{m:02d}",
