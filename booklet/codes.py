@@ -90,6 +90,8 @@ CODES: dict[str, Code] = {
     "date-range": Code(ERROR, "日期不在记录的期间内"),
     "bad-photo": Code(ERROR, "照片路径不对或文件不存在"),
     "annex-decides": Code(WARNING, "该规则由附件数据计算，手工填写的不计分"),
+    "personal-data": Code(ERROR, "要公布的文字中含有花名册人员的住址、姓名和年龄、电话或身份证号码"),
+    "patrol-whereabouts": Code(WARNING, "要公布的文字中写有排班表的巡逻地点和时间"),
     # ---- annex files (附件2 花名册、附件3 执勤排班表、附件4 用款审批表)
     "annex-empty": Code(ERROR, "附件文件是空的"),
     "annex-missing": Code(ERROR, "附件中缺少必填项"),
@@ -130,6 +132,10 @@ CODES: dict[str, Code] = {
     "import-no-period": Code(ERROR, "排班表中一行没有报备期，也没有可识别的日期"),
     "import-no-filed": Code(WARNING, "报备期没有填写报备日期（按漏报计）"),
     "import-filed-conflict": Code(ERROR, "同一报备期的报备日期不一致"),
+    # ---- project templates (templates/)
+    "template": Code(ERROR, "项目模板有语法错误或用到了不存在的变量"),
+    "template-unsafe": Code(ERROR, "项目模板试图访问不允许的内容（模板不能执行代码）"),
+    "site-ref": Code(ERROR, "网站模板引用了网站以外的文件、网络资源或不允许的协议"),
 }
 
 

@@ -299,6 +299,7 @@ class Finding:
     incident: Optional[str] = None
     subject: Optional[str] = None
     origin: Optional[str] = None       # set by rollup: the inspection period it came from
+    internal: bool = False             # reason and evidence stay off the site and public PDFs
     loc: Loc = NOWHERE
     key_locs: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -311,6 +312,7 @@ class Finding:
 class VetoFinding:
     condition: str
     reason: str = ""
+    internal: bool = False             # the reason stays off the site and public PDFs
     loc: Loc = NOWHERE
 
 
@@ -318,6 +320,7 @@ class VetoFinding:
 class Note:
     text: str
     internal: bool = False
+    loc: Loc = NOWHERE                 # the line of its text
 
 
 @dataclass
@@ -331,6 +334,8 @@ class Signatures:
 class SelfAssessment:
     findings: list[Finding] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)   # item id -> 自评情况
+    internal_notes: frozenset[str] = frozenset()   # item ids whose note is internal
+    note_locs: dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
