@@ -43,3 +43,10 @@ def test_deduction_only_ranks_by_points_lost_with_or_without_base():
     assert (res["sq-01"].total, res["sq-02"].total) == (D(92), D(8))
     assert [res[u].deducted_total for u in ("sq-01", "sq-02", "sq-03")] == [D(8), D(8), D(3)]
     assert [res[u].rank for u in ("sq-01", "sq-02", "sq-03")] == [2, 2, 1]
+    # `booklet score` prints what was lost; 总分 only for the unit with a base
+    from booklet.scoring.report import render_table
+    lines = render_table(sorted(res.values(), key=lambda r: r.rank), {rub.id: rub}).splitlines()
+    assert lines[1].split()[:4] == ["排名", "单位", "扣分", "总分"]
+    rows = {ln.split()[1]: ln.split() for ln in lines[3:]}
+    assert rows["sq-02社区"][:3] == ["2", "sq-02社区", "8"] and "92" not in rows["sq-02社区"]
+    assert rows["sq-01社区"][:4] == ["2", "sq-01社区", "8", "92"]

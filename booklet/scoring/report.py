@@ -164,7 +164,12 @@ def render_table(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) 
         has_self = any(r.self_total is not None for r in group)
         has_grade = any(r.grade for r in group)
         has_change = any(r.change is not None for r in group)
-        headers = ["排名", "单位", "总分"]
+        # deduction-only (002): the points lost are the result; 总分 only where a
+        # base is set, so a unit without one is never shown as 总分 8
+        lost_only = rub is not None and rub.mode == "deduction_only"
+        has_base = any(r.base is not None for r in group)
+        headers = ["排名", "单位"] + (["扣分"] + (["总分"] if has_base else []) if lost_only
+                                    else ["总分"])
         if has_self:
             headers.append("自评")
         if has_grade:
@@ -174,7 +179,13 @@ def render_table(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) 
             headers += ["上期", "变化"]
         rows = []
         for r in group:
-            row = [_rank(r), r.unit_name, fmt_points(r.total)]
+            row = [_rank(r), r.unit_name]
+            if lost_only:
+                row.append(fmt_points(r.deducted_total))
+                if has_base:
+                    row.append(fmt_points(r.total) if r.base is not None else "")
+            else:
+                row.append(fmt_points(r.total))
             if has_self:
                 row.append(fmt_points(r.self_total))
             if has_grade:
@@ -183,7 +194,8 @@ def render_table(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) 
             if has_change:
                 row += [fmt_points(r.previous_total), _change(r)]
             rows.append(row)
-        right = {0, 2} | ({3} if has_self else set())
+        first = 3 + (1 if lost_only and has_base else 0)
+        right = {0, 2, first - 1} | ({first} if has_self else set())
         if has_change:
             right |= {len(headers) - 2, len(headers) - 1}
         n = group[0].rank_of or len(group)

@@ -239,6 +239,9 @@ class Hutang:
         # takes its point back through its forfeit finding (in the inspection)
         for rule in ("patrol-three-people", "patrol-armbands", "patrol-gear"):
             earn("7", rule)
+        for rule, m, d in ins["item7_fail"]:
+            notes.append({"text": ITEM7_FAIL[rule].format(m=m, d=d)
+                          + "，第7项该项本季度不得分（见当月督查记录）"})
         # 8 教育培训: 每年培训不少于2次的得2分，每少1次培训扣1分 (one quota finding)
         if p(0.5):
             earn("8", "training-plan-record")
