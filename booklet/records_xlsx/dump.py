@@ -24,8 +24,8 @@ def finding_data(f: Finding) -> dict:
         v = getattr(f, k)
         if k == "photos":
             v = list(v)
-        if v in (None, "", [], False):
-            continue
+        if v is None or v is False or (isinstance(v, (str, list)) and not v):
+            continue               # (0 is a value: no `v in (…, False)`, 0 == False)
         out[k] = v
     return out
 

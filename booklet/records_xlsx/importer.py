@@ -65,6 +65,9 @@ def import_workbook(project: Project, src: Path, *, force: bool = False,
                        code="import-missing")
         return result
     sheets = read_workbook(project, src, problems)
+    # a sheet with wrong cells: those are what to fix first (its record is incomplete)
+    broken = {getattr(p.loc, "sheet", None) for p in problems.errors}
+    sheets = [sr for sr in sheets if sr.sheet not in broken]
     root = Path(project.root)
     existing = {r.loc.file: r for r in project.records}
     plan: list[tuple[str, SheetRecord, Record]] = []
