@@ -238,13 +238,12 @@ def derive_findings(project: Project, rubric: Rubric | str, unit, period: str, *
     Call it once per assessed period (not for inspection months that are then
     rolled up into the quarter, or the filings would be counted twice).
     """
-    if isinstance(rubric, str):
-        rubric = project.rubrics.get(rubric)
-        if rubric is None:
-            return [], []
+    rb = project.rubrics.get(rubric) if isinstance(rubric, str) else rubric
+    if rb is None:
+        return [], []
     unit_id = unit if isinstance(unit, str) else unit.id
     ua: Optional[UnitAnnex] = (project.annex or {}).get(unit_id)
-    ar = annex_rules(rubric)
+    ar = annex_rules(rb)
     if ua is None or ar is None:
         return [], []
     start, end = Period.parse(period).bounds

@@ -316,7 +316,7 @@ def _roster_row(t: _Table, data: dict, teams: dict, state: dict, sheet: str, n: 
     state["team"], state["type"] = team, ttype
     if team not in teams:
         teams[team] = len(data["teams"])
-        entry = {"name": team, "members": []}
+        entry: dict[str, Any] = {"name": team, "members": []}
         if ttype:
             entry["type"] = ttype
         founded = t.get(cells, "founded")
@@ -363,7 +363,8 @@ def _duty_row(t: _Table, data: dict, filings: dict, state: dict, sheet: str, n: 
     filed_cell = t.get(cells, "filed")
     from_block = filed_cell in (None, "") and block.get("filed") not in (None, "")
     filed = cell_date(block.get("filed") if from_block else filed_cell)
-    filed_loc = state.get("block_loc") if from_block else t.loc(sheet, n, "filed")
+    block_loc = state.get("block_loc")
+    filed_loc: Loc = block_loc if from_block and isinstance(block_loc, Loc) else t.loc(sheet, n, "filed")
     if not period:
         t.problems.error(t.loc(sheet, n, "date"), "这一行既没有报备期，也没有可识别的巡逻日期。",
                          "填写巡逻日期（如 2017-03-05），或在“报备期”列写 2017-03/04。",

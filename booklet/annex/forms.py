@@ -130,7 +130,5 @@ FUNDS = FormSpec(
 
 FORM_SPECS = {s.key: s for s in (ROSTER, DUTY, FUNDS)}
 FORMS = tuple(FORM_SPECS)
-# the old per-aspect tables, derived from the specs
+# the file of each form, derived from the specs
 FORM_FILES = {k: s.file for k, s in FORM_SPECS.items()}
-FORM_NUMBERS = {k: s.number for k, s in FORM_SPECS.items()}
-FORM_TITLES = {k: s.title for k, s in FORM_SPECS.items()}

@@ -240,14 +240,15 @@ def _parse_funds(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Funds:
         if approved is not None and not approver:
             p.error(L(qp), "已填批准金额，但没有批准人（approver）。", "填写 approver: 批准人姓名。",
                     code="annex-missing")
-        req = FundRequest(
-            date=d, department=ctx.text(qm, "department", qp, "申请部门"),
-            applicant=ctx.text(qm, "applicant", qp, "申请人"),
-            purpose=ctx.text(qm, "purpose", qp, "用款事由"),
-            requested=requested, approved=approved, approver=approver,
-            remarks=ctx.text(qm, "remarks", qp, "备注", required=False), loc=L(qp))
+        department = ctx.text(qm, "department", qp, "申请部门")
+        applicant = ctx.text(qm, "applicant", qp, "申请人")
+        purpose = ctx.text(qm, "purpose", qp, "用款事由")
+        remarks = ctx.text(qm, "remarks", qp, "备注", required=False)
         if ok and d is not None and requested is not None:
-            funds.requests.append(req)
+            funds.requests.append(FundRequest(
+                date=d, department=department, applicant=applicant, purpose=purpose,
+                requested=requested, approved=approved, approver=approver,
+                remarks=remarks, loc=L(qp)))
     return funds
 
 
