@@ -132,7 +132,8 @@ class SiteData:
             by_rp[(r.rubric_id, r.period)].append(r)
             if r.date is not None and (newest is None or r.date > newest):
                 newest = r.date
-        self.data_date = newest
+        # the project's as-of date (booklet/asof.py): the day the scores stand
+        self.data_date = project.as_of or newest
 
         # rubric views in the order booklet.yml assigns them (the town's own
         # rubric first), then any other rubric of the project
