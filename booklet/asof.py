@@ -33,5 +33,6 @@ def data_as_of(project: Project) -> Optional[date]:
 
 def resolve_as_of(project: Project, override: Optional[date] = None) -> Optional[date]:
     """Set and return project.as_of (option, then booklet.yml, then the records)."""
-    project.as_of = override or project.config.as_of or data_as_of(project)
+    configured = project.config.as_of if isinstance(project.config.as_of, date) else None
+    project.as_of = override or configured or data_as_of(project)
     return project.as_of
