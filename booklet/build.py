@@ -11,14 +11,16 @@ parse options and print.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
 import tempfile
 import time
 from datetime import date
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from .annex.derive import derive_findings
 from .asof import resolve_as_of
@@ -26,7 +28,7 @@ from .annex.print import build_blank_forms
 from .buildctx import BuildContext
 from .errors import BookletError, Problems
 from .load import CONFIG_FILE, load_config, load_inputs
-from .model import Config, Project
+from .model import Config, Loc, Project
 from .render.booklets import build_pdfs
 from .render.cache import code_hash
 from .scoring import score_project
@@ -127,11 +129,48 @@ def output_dir(root: Path | str, config: Config, what: str) -> Path:
         if path == root / inputs or (root / inputs) in path.parents or path in (root / inputs).parents:
             raise BookletError(f"输出目录 output.{what}「{configured}」与输入目录 {inputs}/ 重叠。", loc,
                                "换一个单独的输出目录，例如 site 或 build/internal。")
+    _check_is_folder(root, path, f"output.{what}「{configured}」", loc)
     if path.exists() and any(path.iterdir()) and not (path / MARKER).exists():
         raise BookletError(f"输出目录 {configured}/ 已存在且不是 booklet 生成的（缺少 {MARKER}），"
                            "为避免误删，不会覆盖它。", loc,
                            "换一个输出目录，或确认无用后手动删除该目录。")
     return path
+
+
+def _check_is_folder(root: Path, path: Path, what: str, loc=None) -> None:
+    """`path` and every folder above it inside the project must be folders
+    (or not exist yet): a file there would stop the build half-way."""
+    p = path
+    while p == path or (p != root and p.is_relative_to(root)):
+        if p.exists() and not p.is_dir():
+            rel = _shown(root, p)
+            raise BookletError(f"输出目录 {what} 无法创建：{rel} 是一个文件，不是文件夹。", loc,
+                               f"删除或改名文件 {rel}，或在 booklet.yml 中换一个输出目录。")
+        p = p.parent
+
+
+def _shown(root: Path, path: Path) -> str:
+    """`path` as the user sees it: relative to the project when inside it."""
+    path = Path(os.path.abspath(path))
+    return path.relative_to(root).as_posix() or "." if path.is_relative_to(root) else str(path)
+
+
+def _os_error(e: OSError, root: Path, doing: str) -> BookletError:
+    """A failed write of the build's own folders, as what to fix."""
+    target = Path(e.filename) if e.filename else root
+    while not target.exists() and target != target.parent:
+        target = target.parent      # name what exists: the folder that refused
+    shown = _shown(root, target)
+    if isinstance(e, PermissionError) or e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why, fix = "没有写入权限（或磁盘是只读的）", (f"给运行 booklet 的用户 {shown} 的写权限"
+                                                   "（如 chmod u+w），或把项目复制到可写的位置再运行。")
+    elif e.errno == errno.ENOSPC:
+        why, fix = "磁盘已满", "腾出磁盘空间后重新运行。"
+    elif e.errno in (errno.ENOTDIR, errno.EEXIST):
+        why, fix = "路径上有一个同名的文件", f"删除或改名与 {shown} 同名的文件。"
+    else:
+        why, fix = e.strerror or type(e).__name__, f"检查 {shown} 是否可写。"
+    return BookletError(f"{doing}失败：{shown}：{why}。", Loc(shown), fix)
 
 
 def _finals(root: Path, config: Config, site_dir: Optional[Path],
@@ -148,15 +187,113 @@ def mark_output(path: Path, print_: str = "") -> None:
 
 
 def _swap(staging: Path, final: Path, print_: str) -> None:
+    """Replace `final` by `staging` (the caller holds the project lock)."""
     mark_output(staging, print_)
+    (staging / STAGING_MARK).unlink(missing_ok=True)
     final.parent.mkdir(parents=True, exist_ok=True)
     old = None
     if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+        _write_staging_mark(old)
+        old = old / final.name
         final.rename(old)
     staging.rename(final)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(old.parent, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ staging folders, lock, umask
+
+STAGING_MARK = ".booklet-staging"   # in a staging folder: the pid of the build that made it
+LOCK_FILE = "build.lock"            # in .booklet-cache/: one build of a project at a time
+
+
+def _umask() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)          # pragma: no cover - not Linux
+    os.umask(mask)
+    return mask
+
+
+def _write_staging_mark(path: Path) -> None:
+    (path / STAGING_MARK).write_text(f"{os.getpid()}\n", encoding="ascii")
+
+
+def make_staging(final: Path) -> Path:
+    """A fresh folder next to `final`, with the permissions the umask gives
+    (mkdtemp alone makes it 0700: a web server could not read the site),
+    marked with this build's pid so that a later build can remove it if this
+    one is killed."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
+    os.chmod(path, 0o777 & ~_umask())
+    _write_staging_mark(path)
+    return path
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_stagings(final: Path) -> list[Path]:
+    """Remove the staging (and old-output) folders next to `final` that a
+    killed build left: booklet's mark in them, and their build's pid is dead
+    (the caller holds the project lock, so no live build is using them)."""
+    removed = []
+    if not final.parent.is_dir():
+        return removed
+    for p in final.parent.glob(f".{final.name}.*-*"):
+        if not (p.name.startswith((f".{final.name}.staging-", f".{final.name}.old-"))
+                and p.is_dir() and not p.is_symlink()):
+            continue
+        try:
+            pid = int((p / STAGING_MARK).read_text(encoding="ascii").split()[0])
+        except (OSError, ValueError, IndexError):
+            continue                # not booklet's, or not readable: leave it
+        if pid != os.getpid() and not _pid_alive(pid):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    return removed
+
+
+@contextmanager
+def project_lock(root: Path, echo: Callable[[str], None] = lambda s: None) -> Iterator[None]:
+    """One build of a project at a time (fcntl.flock on .booklet-cache/build.lock);
+    a second build says so and waits. Threads of one process wait too (each
+    holds its own open file)."""
+    cache = root / CACHE_DIR
+    try:
+        _check_is_folder(root, cache, f"缓存目录 {CACHE_DIR}/")
+        cache.mkdir(exist_ok=True)
+        fh = open(cache / LOCK_FILE, "a+b")
+    except OSError as e:
+        raise _os_error(e, root, f"创建缓存目录 {CACHE_DIR}/ 中的锁文件") from None
+    try:
+        try:
+            import fcntl
+        except ImportError:         # pragma: no cover - not POSIX: no lock
+            fcntl = None
+        if fcntl is not None:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                echo("同一项目的另一个 booklet build 正在运行，等待它结束……")
+                fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+    finally:
+        fh.close()                  # releases the lock
 
 
 # ------------------------------------------------------------------ the pipeline
@@ -187,10 +324,21 @@ def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = Fal
     """Build the project at `root`. Raises BookletError on bad input; the old
     outputs are untouched unless the whole build succeeded."""
     root = Path(root).resolve()
+    if not (root / CONFIG_FILE).is_file():      # not a project: nothing to lock, say why
+        _, problems = load_and_validate(root)
+        raise BookletError(problems)
+    with project_lock(root, echo):
+        return _run_build_locked(root, jobs=jobs, clean=clean, pdf=pdf, pdf_variant=pdf_variant,
+                                 progress=progress, site_dir=site_dir, internal_dir=internal_dir,
+                                 as_of=as_of, echo=echo)
+
+
+def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, site_dir,
+                      internal_dir, as_of, echo) -> BuildContext:
     t0 = time.perf_counter()
     options = {"pdf": pdf, "variant": pdf_variant, "site": site_dir, "internal": internal_dir,
                "as_of": as_of.isoformat() if as_of else None}
-    print_ = fingerprint(root, options) if (root / CONFIG_FILE).is_file() else ""
+    print_ = fingerprint(root, options)
 
     # load: booklet.yml once, first, since it says where the last outputs are
     problems = Problems()
@@ -222,8 +370,12 @@ def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = Fal
     stagings = []
     try:
         for final in finals:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            stagings.append(Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent)))
+            _check_is_folder(root, final, _shown(root, final) + "/")
+            try:
+                remove_stale_stagings(final)
+                stagings.append(make_staging(final))
+            except OSError as e:
+                raise _os_error(e, root, "创建输出目录") from None
         ctx = BuildContext(
             project=project, results=results,
             site_dir=stagings[0], internal_dir=stagings[1],
@@ -235,7 +387,10 @@ def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = Fal
             ctx.outputs.extend(written)
             echo(f"{label}：{len(written)} 个文件（{time.perf_counter() - t:.1f} 秒）。")
         for staging, final in zip(stagings, finals):
-            _swap(staging, final, print_)
+            try:
+                _swap(staging, final, print_)
+            except OSError as e:
+                raise _os_error(e, root, f"替换输出目录 {_shown(root, final)}/") from None
         stagings = []
     finally:
         for s in stagings:

@@ -92,6 +92,8 @@ CODES: dict[str, Code] = {
     "annex-rule": Code(ERROR, "考核细则中由附件数据决定的规则写得不对"),
     "annex-unread": Code(WARNING, "单位的附件数据没有考核规则读取"),
     "annex-lacking": Code(WARNING, "考核规则读取的附件数据该单位没有"),
+    "personal-data": Code(ERROR, "要公布的文字中含有花名册人员的住址、姓名和年龄、电话或身份证号码"),
+    "patrol-whereabouts": Code(WARNING, "要公布的文字中写有排班表的巡逻地点和时间"),
     # ---- annex files (附件2 花名册、附件3 执勤排班表、附件4 用款审批表)
     "annex-empty": Code(ERROR, "附件文件是空的"),
     "annex-missing": Code(ERROR, "附件中缺少必填项"),
@@ -132,6 +134,10 @@ CODES: dict[str, Code] = {
     "import-no-period": Code(ERROR, "排班表中一行没有报备期，也没有可识别的日期"),
     "import-no-filed": Code(WARNING, "报备期没有填写报备日期（按漏报计）"),
     "import-filed-conflict": Code(ERROR, "同一报备期的报备日期不一致"),
+    # ---- project templates (templates/)
+    "template": Code(ERROR, "项目模板有语法错误或用到了不存在的变量"),
+    "template-unsafe": Code(ERROR, "项目模板试图访问不允许的内容（模板不能执行代码）"),
+    "site-ref": Code(ERROR, "网站模板引用了网站以外的文件、网络资源或不允许的协议"),
 }
 
 

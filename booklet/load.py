@@ -214,27 +214,51 @@ def build_finding(d: LocDict, rel: str, root_rel_dir: str = "") -> Finding:
         evidence=d.get("evidence", "") or "",
         photos=tuple(d.get("photos") or ()),
         incident=_sid(d.get("incident")), subject=_sid(d.get("subject")),
+        internal=d.get("internal") is True,
         loc=_loc(d, rel),
         key_locs={k: d.loc_of(k) for k in d} if isinstance(d, LocDict) else {},
     )
 
 
+def _key_loc(d: Any, key: Any, default: Loc) -> Loc:
+    return d.loc_of(key) if isinstance(d, LocDict) else default
+
+
+def _self_notes(raw: Any, rel: str) -> tuple[dict, frozenset, dict]:
+    """自评情况 per item: a text, or {text, internal: true} for an internal one."""
+    notes, internal, locs = {}, set(), {}
+    for k, v in (raw or {}).items():
+        iid = _sid(k)
+        if isinstance(v, dict):
+            notes[iid] = str(v.get("text", ""))
+            if v.get("internal") is True:
+                internal.add(iid)
+            locs[iid] = _key_loc(v, "text", _key_loc(raw, k, Loc(rel)))
+        else:
+            notes[iid] = str(v)
+            locs[iid] = _key_loc(raw, k, Loc(rel))
+    return notes, frozenset(internal), locs
+
+
 def build_record(d: LocDict, rel: str) -> Record:
     sa = d.get("self_assessment")
     sig = d.get("signatures") or {}
+    sa_notes, sa_internal, sa_locs = _self_notes(sa.get("notes") if sa else None, rel)
     return Record(
         rubric=d["rubric"], unit=d["unit"], period=str(d["period"]),
         kind=d.get("kind", "assessment"), date=d.get("date"),
         assessors=tuple(d.get("assessors") or ()),
         findings=[build_finding(f, rel) for f in d.get("findings") or []],
         vetoes=[VetoFinding(condition=_sid(v["condition"]), reason=v.get("reason", "") or "",
+                            internal=v.get("internal") is True,
                             loc=_loc(v, rel)) for v in d.get("vetoes") or []],
         flags=tuple(_sid(f) for f in d.get("flags") or ()),
         self_assessment=SelfAssessment(
             findings=[build_finding(f, rel) for f in sa.get("findings") or []],
-            notes={_sid(k): str(v) for k, v in (sa.get("notes") or {}).items()},
+            notes=sa_notes, internal_notes=sa_internal, note_locs=sa_locs,
         ) if sa else None,
-        notes=[Note(text=n["text"], internal=bool(n.get("internal", False)))
+        notes=[Note(text=n["text"], internal=bool(n.get("internal", False)),
+                    loc=_key_loc(n, "text", _loc(n, rel)))
                for n in d.get("notes") or []],
         signatures=Signatures(unit=sig.get("unit"), assessors=tuple(sig.get("assessors") or ()),
                               leader=sig.get("leader")),

@@ -350,6 +350,7 @@ class Finding:
     origin: Optional[str] = None       # set by rollup: the inspection period it came from
     keeps_typed: bool = False          # derived notice (annex data missing): the typed
                                        # findings of its rule still count
+    internal: bool = False             # reason and evidence stay off the site and public PDFs
     loc: Loc = NOWHERE
     key_locs: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -362,6 +363,7 @@ class Finding:
 class VetoFinding:
     condition: str
     reason: str = ""
+    internal: bool = False             # the reason stays off the site and public PDFs
     loc: Loc = NOWHERE
 
 
@@ -369,6 +371,7 @@ class VetoFinding:
 class Note:
     text: str
     internal: bool = False
+    loc: Loc = NOWHERE                 # the line of its text
 
 
 @dataclass
@@ -382,6 +385,8 @@ class Signatures:
 class SelfAssessment:
     findings: list[Finding] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)   # item id -> 自评情况
+    internal_notes: frozenset[str] = frozenset()   # item ids whose note is internal
+    note_locs: dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass

@@ -55,6 +55,13 @@ def ledger_pdf(rubric_id: str, unit_id: str) -> P:
     return P("ledger") / rubric_id / f"{unit_id}.pdf"
 
 
+# The print HTML of the published PDFs is kept internal, under this folder of
+# the internal output (print-html/pdf/sheets/…/x.html): it is linked from
+# nowhere, so publishing it would only add files that nobody checks.
+PRINT_HTML = P("print-html")
+
+
 def html_beside(pdf: P) -> P:
-    """Each booklet's print HTML is kept beside its PDF."""
+    """A booklet's print HTML, relative to its HTML root (the internal output:
+    beside a ledger's PDF; under PRINT_HTML for a published PDF)."""
     return pdf.with_suffix(".html")

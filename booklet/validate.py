@@ -16,6 +16,7 @@ from .annex.derive import annex_rules
 from .periods import MONTH, YEAR, Period, kind_for_calendar
 from .errors import Problems
 from .model import Finding, Project, Record, Rubric, Rule, Unit
+from .privacy_check import check_published_texts
 from .render.columns import COLUMNS
 from .scoring.kinds import KINDS
 from .textfmt import fmt_points
@@ -30,6 +31,7 @@ def validate_project(project: Project, problems: Problems) -> None:
         check_rubric(rubric, problems)
     check_records(project, problems)
     check_annex_coverage(project, problems)
+    check_published_texts(project, problems)
 
 
 # ------------------------------------------------------------------ config

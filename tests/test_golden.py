@@ -23,10 +23,11 @@ SCORE_OUTPUTS = {
     "explain-hutang37-Q3.txt": ["--rubric", "hutang-2017", "--period", "2017-Q3", "--explain", "hutang-37"],
     "explain-zjj-01.txt": ["--rubric", "changde-zjj-2017", "--explain", "zjj-01"],
 }
-# golden file -> path of the generated file (print HTML is written beside each PDF)
+# golden file -> path of the generated file (print HTML is kept internal: beside
+# a ledger's PDF, under internal/print-html/ for a published PDF)
 PRINT_OUTPUTS = {
     "print/ledger-hutang-2017-hutang-01.html": "internal/ledger/hutang-2017/hutang-01.html",
-    "print/blank-hutang-2017.html": "site/pdf/blank/hutang-2017.html",
+    "print/blank-hutang-2017.html": "internal/print-html/pdf/blank/hutang-2017.html",
 }
 SITE_OUTPUTS = {
     "site/index.html": "site/index.html",
@@ -56,8 +57,9 @@ def generate(out: Path) -> dict[str, bytes]:
     build_site(ctx)             # as a full build: pages link the PDFs
     # print HTML only: with ctx.pdf False, build_pdfs stops before WeasyPrint
     ctx.pdf = False
-    wanted = {Path(p).relative_to(Path(p).parts[0]).with_suffix(".pdf").as_posix()
+    wanted = {Path(p).relative_to("internal").as_posix().removeprefix("print-html/")
               for p in PRINT_OUTPUTS.values()}
+    wanted = {Path(p).with_suffix(".pdf").as_posix() for p in wanted}
     build_pdfs(ctx, only=lambda d: d.rel.as_posix() in wanted)
     for name, rel in {**PRINT_OUTPUTS, **SITE_OUTPUTS}.items():
         outputs[name] = (out / rel).read_bytes()

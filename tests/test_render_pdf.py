@@ -108,6 +108,15 @@ def built(tmp_path_factory):
     return ctx, out, dict(booklets.LAST_STATS)
 
 
+def html_of(ctx, pdf: Path) -> Path:
+    """Where the print HTML of a PDF is kept (always in the internal output)."""
+    try:
+        rel = pdf.relative_to(ctx.site_dir)
+    except ValueError:
+        return pdf.with_suffix(".html")
+    return (ctx.internal_dir / "print-html" / rel).with_suffix(".html")
+
+
 def sheet_path(ctx, rubric="sample", unit="u0", period="2017-Q1") -> Path:
     return ctx.site_dir / paths.sheet_pdf(rubric, period, unit)
 
@@ -119,13 +128,17 @@ def test_every_document_is_written_with_its_html(built):
     assert stats["rendered"] == len(out) == 7
     for pdf in out:
         assert pdf.read_bytes().startswith(b"%PDF-")
-        html = pdf.with_suffix(".html")
+        html = html_of(ctx, pdf)
         assert html.is_file()
         m = re.search(r'<link rel="stylesheet" href="([^"]+)">', html.read_text())
         assert m and not m.group(1).startswith(("/", "file:"))
         assert (html.parent / m.group(1)).resolve().is_file()   # relative, inside the output
     assert (ctx.internal_dir / paths.ledger_pdf("sample", "u0")).is_file()
     assert (ctx.site_dir / paths.blank_pdf("sample-land")).is_file()
+    # the print HTML of published PDFs is linked from nowhere: kept internal
+    assert not list(ctx.site_dir.rglob("*.html")) and not list(ctx.site_dir.rglob("*.css"))
+    assert (ctx.internal_dir / "print-html" / paths.blank_pdf("sample-land")
+            ).with_suffix(".html").is_file()
 
 
 def test_filled_sheet_has_every_item_wording_unit_and_total(built):
@@ -325,8 +338,10 @@ def test_rebuild_without_change_copies_the_last_output(tmp_path):
     for a in first:
         b = tmp_path / "two" / a.relative_to(tmp_path / "one")
         assert a.read_bytes() == b.read_bytes()
-        assert a.with_suffix(".html").read_bytes() == b.with_suffix(".html").read_bytes()
-    assert (tmp_path / "two" / "site" / "pdf" / "print.css").is_file()
+        ha, hb = html_of(ctx_for("one"), a), html_of(ctx_for("two"), b)
+        assert ha.read_bytes() == hb.read_bytes()
+    assert (tmp_path / "two" / "internal" / "print-html" / "pdf" / "print.css").is_file()
+    assert not list((tmp_path / "two" / "site").rglob("*.html"))
 
 
 def test_unit_sheets_laid_out_together_are_cut_apart_correctly(tmp_path):

@@ -1,4 +1,4 @@
-"""Shared by the verbs `booklet forms`, `booklet import` and `booklet export` (booklet/commands/)."""
+"""Shared by the verbs `booklet forms`, `booklet import` and `booklet export`."""
 from __future__ import annotations
 
 from pathlib import Path

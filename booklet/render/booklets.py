@@ -121,7 +121,7 @@ def build_pdfs(ctx: BuildContext, only: Optional[Callable[[Doc], bool]] = None) 
     if todo:
         roots = [root, THEME_DIR, Path(ctx.site_dir), Path(ctx.internal_dir)]
         settings = RenderSettings(css_text, THEME_DIR.joinpath("print").as_uri() + "/",
-                                  roots, ctx.pdf_variant)
+                                  roots, ctx.pdf_variant, project_templates=root / "templates")
         jobs = []
         for i, (jk, d) in enumerate(todo.items()):
             members = job_members.get(jk)

@@ -11,20 +11,59 @@ never inject markup into a page.
 """
 from __future__ import annotations
 
+import html as _html
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 from xml.etree import ElementTree
 
 import jinja2
 import markdown
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from .. import textfmt
+from ..errors import BookletError, Problems
+from ..model import Loc
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
-SAFE_SCHEMES = ("http://", "https://", "#", "mailto:")
+SAFE_SCHEMES = ("http", "https", "mailto")
+# A URL scheme as a browser reads it: letter, then letters, digits, + - .
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def _decoded_href(href: str) -> str:
+    """`href` as a browser would act on it: character references decoded
+    (repeatedly, so &amp;#58; is caught too) and every control or white-space
+    character removed (browsers drop tab and newline inside a scheme and
+    ignore leading spaces and control characters)."""
+    text = href
+    for _ in range(10):
+        decoded = _html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return "".join(ch for ch in text
+                   if not (ch.isspace() or ord(ch) < 0x20 or 0x7f <= ord(ch) <= 0x9f
+                           or ch in "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def safe_href(href: str) -> bool:
+    """True for http, https and mailto links, `#` anchors and scheme-less
+    relative links; False for anything else (javascript:, vbscript:, data:, …)
+    however its characters are spelt."""
+    text = _decoded_href(href or "").lower()
+    m = _SCHEME.match(text)
+    if m:
+        return m.group(1) in SAFE_SCHEMES
+    # no valid scheme: a colon before the first / ? # would still make some
+    # parsers read a scheme, so such a link is not "relative" either
+    first = re.split(r"[/?#]", text, maxsplit=1)[0]
+    return ":" not in first
 
 
 class _DropUnsafe(Treeprocessor):
@@ -35,10 +74,8 @@ class _DropUnsafe(Treeprocessor):
             for child in list(parent):
                 if child.tag == "img":
                     parent.remove(child)
-                elif child.tag == "a":
-                    href = child.get("href", "")
-                    if ":" in href.split("/")[0] and not href.startswith(SAFE_SCHEMES):
-                        child.set("href", "#")
+                elif child.tag == "a" and not safe_href(child.get("href", "")):
+                    child.set("href", "#")
         return None
 
 
@@ -93,21 +130,93 @@ FILTERS = {
 }
 
 
+class _ProjectEnvironment(SandboxedEnvironment):
+    """A sandboxed environment (a template cannot reach Python internals, so
+    an override in templates/ cannot run code) whose errors in a project's
+    own templates are the user's: a BookletError naming the template file
+    and line instead of a traceback."""
+
+    project_templates: Optional[Path] = None
+
+    def handle_exception(self, source: Optional[str] = None):
+        try:
+            super().handle_exception(source)
+        except BookletError:
+            raise
+        except Exception as e:  # noqa: BLE001 - turned into the user's message, or re-raised
+            found = _template_error_loc(e, self.project_templates)
+            if found is None:
+                raise
+            loc, rel = found
+            problems = Problems()
+            what = _template_error_text(e, rel)
+            fix = (f"改正项目中的模板 templates/{rel}；如果它是 booklet 自带模板的改写副本，"
+                   "删除它即恢复默认模板。")
+            if isinstance(e, SecurityError):
+                problems.error(loc, what, fix, code="template-unsafe")
+            else:
+                problems.error(loc, what, fix, code="template")
+            raise BookletError(problems) from None
+
+
+def _template_error_loc(exc: BaseException, custom: Optional[Path]) -> Optional[tuple[Loc, str]]:
+    """(file:line, name under templates/) of the innermost frame of a
+    project template in the traceback of `exc` (None: not a project template)."""
+    if custom is None:
+        return None
+    custom = custom.resolve()
+
+    def project_rel(filename: Optional[str]) -> Optional[str]:
+        if not filename:
+            return None
+        try:
+            return Path(filename).resolve().relative_to(custom).as_posix()
+        except (ValueError, OSError):
+            return None
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        rel = project_rel(exc.filename)
+        return (Loc(f"templates/{rel}", exc.lineno or 0), rel) if rel else None
+    best = None
+    tb = exc.__traceback__
+    while tb is not None:
+        rel = project_rel(tb.tb_frame.f_code.co_filename)
+        if rel:
+            best = (Loc(f"templates/{rel}", tb.tb_lineno), rel)
+        tb = tb.tb_next
+    return best
+
+
+def _template_error_text(exc: BaseException, rel: str) -> str:
+    if isinstance(exc, SecurityError):
+        return f"模板 {rel} 试图访问不允许的内容（{exc}）：模板只能显示数据，不能执行代码。"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"模板 {rel} 有语法错误：{exc.message}"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"模板 {rel} 用到了不存在的变量或属性：{exc.message}"
+    return f"模板 {rel} 出错：{type(exc).__name__}: {exc}"
+
+
 def make_env(project_root: str | Path | None = None) -> jinja2.Environment:
-    """One environment per build; templates are compiled once and cached."""
+    """One environment per build; templates are compiled once and cached.
+    Sandboxed: templates (the project's overrides too) cannot run code."""
     loaders: list[jinja2.BaseLoader] = []
+    custom: Optional[Path] = None
     if project_root is not None:
         custom = Path(project_root) / "templates"
         if custom.is_dir():
             loaders.append(jinja2.FileSystemLoader(str(custom)))
+        else:
+            custom = None
     loaders.append(jinja2.FileSystemLoader(str(THEME_DIR)))
-    env = jinja2.Environment(
+    env = _ProjectEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.project_templates = custom
     env.filters.update(FILTERS)
     return env
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable, Mapping, Optional
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -134,3 +134,92 @@ def resolve_photo(root: Path, photo: str, loc: Loc) -> Path:
     if bad:
         raise BookletError(bad.what, loc=loc, fix=bad.fix)
     return real
+
+
+# ---------------------------------------------------------------- site pages
+# A site page is read by a browser, not by WeasyPrint, so nothing can refuse
+# a reference while it loads: the references of a rendered page are checked
+# instead. A page may link to the web (http, https, mailto) and to files of
+# the site itself; it may not point at the reader's disk (file:, an absolute
+# path), above the site folder (../ too many) or at another scheme
+# (javascript:). It loads nothing from the network either (src, srcset,
+# url()): the site must work offline, from file://, and leak no reader.
+
+_LINK_ATTRS = {"href", "action", "formaction", "xlink:href"}
+_LOAD_ATTRS = {"src", "poster", "data", "background", "srcset", "imagesrcset"}
+_CSS_URL_RE = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
+_CSS_IMPORT_RE = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+def css_refs(text: str) -> list[str]:
+    return [next(g for g in m.groups() if g is not None)
+            for rx in (_CSS_URL_RE, _CSS_IMPORT_RE) for m in rx.finditer(text)]
+
+
+def page_refs(html: str) -> list[tuple[str, bool]]:
+    """(reference, loads it) for every URL in a page: links, resources,
+    inline styles and <style> blocks."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, bool]] = []
+
+    class Refs(HTMLParser):
+        in_style = False
+
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if value is None:
+                    continue
+                name = name.lower()
+                if name in _LINK_ATTRS:
+                    # <link rel=stylesheet href> loads; <a href> only links
+                    found.append((value.strip(), tag == "link"))
+                elif name in ("srcset", "imagesrcset"):
+                    found.extend((c.strip().split(" ")[0], True) for c in value.split(",") if c.strip())
+                elif name in _LOAD_ATTRS:
+                    found.append((value.strip(), True))
+                elif name == "style":
+                    found.extend((u, True) for u in css_refs(value))
+            self.in_style = tag == "style"
+
+        def handle_endtag(self, tag):
+            self.in_style = False
+
+        def handle_data(self, data):
+            if self.in_style:
+                found.extend((u, True) for u in css_refs(data))
+
+    parser = Refs(convert_charrefs=True)
+    parser.feed(html)
+    parser.close()
+    return found
+
+
+def bad_site_ref(url: str, page: str, loads: bool) -> Optional[str]:
+    """Why `url` on the site page `page` (a path inside the site) is refused, or None."""
+    m = _SCHEME_RE.match(url)
+    scheme = m.group(1).lower() if m else ""
+    if scheme:
+        if scheme == "data" and loads:
+            return None
+        if scheme in ("http", "https") and not loads:
+            return None
+        if scheme == "mailto" and not loads:
+            return None
+        if scheme in ("http", "https"):
+            return "网站不能从网络加载资源（网站要能离线打开，也不能让读者的访问被第三方记录）"
+        return f"网站不能使用 {scheme}: 引用（只能链接到网站内的文件或 http/https 网页）"
+    if url.startswith(("//", "\\")) or "\\" in url:
+        return "网站不能引用其他主机或 Windows 路径"
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    if path.startswith("/"):
+        return "网站不能用绝对路径（/…）引用文件：网站要能放在任何目录下，也不能读取读者电脑上的文件"
+    depth = len(PurePosixPath(page).parent.parts)
+    for part in unquote(path).split("/"):
+        if part == "..":
+            depth -= 1
+            if depth < 0:
+                return "该引用指向网站文件夹之外（.. 过多）"
+        elif part not in ("", "."):
+            depth += 1
+    return None

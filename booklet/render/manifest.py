@@ -110,6 +110,8 @@ class Manifest:
         if not all(p.is_file() for p in needed):
             return None
         out = []
+        if not all("html_root" in e for e in entries):
+            return None                 # written before print HTML was kept internal
         for c in css:
             target = roots[c["root"]] / c["rel"]
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -118,9 +120,11 @@ class Manifest:
             pdf = roots[e["root"]] / e["rel"]
             pdf.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(cache.path(e["key"]), pdf)
-            shutil.copyfile(self.text_path(e["html"]), pdf.with_suffix(".html"))
+            html = roots[e["html_root"]] / e["html_rel"]
+            html.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.text_path(e["html"]), html)
             for name, src in e["assets"].items():
-                target = pdf.parent / name
+                target = html.parent / name
                 if not target.exists():
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(src, target)
@@ -135,15 +139,27 @@ def save_manifest(key: str, ctx: BuildContext, docs: list[Doc], css_text: str,
     name = {Path(ctx.site_dir): "site", Path(ctx.internal_dir): "internal"}
     entries, css, seen_css = [], [], set()
     css_sha = man.store_text(css_text)
+    def where(path: Path) -> tuple[str, str]:
+        """(root name, path relative to that root) of an output file."""
+        for root_dir, root_name in name.items():
+            try:
+                return root_name, Path(path).relative_to(root_dir).as_posix()
+            except ValueError:
+                continue
+        raise ValueError(f"{path} is outside the outputs")
+
     for d in docs:
         root = name[Path(d.out_root)]
-        href = os.path.relpath(d.out_root / d.css_rel, d.html_path.parent).replace(os.sep, "/")
+        href = os.path.relpath(d.css_path, d.html_path.parent).replace(os.sep, "/")
         kept = d.html.replace(CSS_MARK, f'<link rel="stylesheet" href="{href}">')
+        html_root, html_rel = where(d.html_path)
         entries.append({"root": root, "rel": str(d.rel), "key": d.key,
-                        "html": man.store_text(kept),
+                        "html": man.store_text(kept), "html_root": html_root,
+                        "html_rel": html_rel,
                         "assets": {k: str(v) for k, v in d.assets.items()}})
-        if (root, str(d.css_rel)) not in seen_css:
-            seen_css.add((root, str(d.css_rel)))
-            css.append({"root": root, "rel": str(d.css_rel), "sha": css_sha})
+        css_root, css_rel = where(d.css_path)
+        if (css_root, css_rel) not in seen_css:
+            seen_css.add((css_root, css_rel))
+            css.append({"root": css_root, "rel": css_rel, "sha": css_sha})
     man.save(key, entries, css, {k: v for k, v in stats.items() if k != "seconds"})
     man.prune(PRUNE_AFTER_S)

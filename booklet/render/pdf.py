@@ -33,11 +33,15 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import re
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Sequence
+from urllib.parse import urljoin
 
 from ..errors import BookletError
 from ..model import Loc
@@ -70,6 +74,9 @@ class RenderSettings:
     css_base_url: str
     roots: list[Path]
     variant: Optional[str] = None
+    # the project's templates/ folder: relative url()s of a stylesheet found
+    # there resolve against it (the others against the packaged theme)
+    project_templates: Optional[Path] = None
 
 
 class Renderer:
@@ -81,12 +88,23 @@ class Renderer:
         self.passes = 0                 # extra layouts for rowspans across pages
         self.learned: dict[tuple, frozenset] = {}   # doc kind -> breaks of the last one
         self.font_config = FontConfiguration()
-        fetcher = SafeFetcher(settings.roots, Loc("print.css"))
-        try:
-            self.css = weasyprint.CSS(string=settings.css_text, base_url=settings.css_base_url,
-                                      font_config=self.font_config, url_fetcher=fetcher)
-        except BaseException as e:  # noqa: BLE001 - FatalURLFetchingError is a BaseException
-            raise _as_booklet_error(e, Loc("templates/print/print.css")) from None
+        self.css = []
+        self.css_origins: dict[str, Loc] = {}   # url -> stylesheet file:line (read at layout)
+        for text, base_url, loc, origins in css_parts(settings):
+            for url, at in origins.items():
+                self.css_origins.setdefault(url, at)
+            fetcher = SafeFetcher(settings.roots, loc, origins)
+            try:
+                self.css.append(weasyprint.CSS(string=text, base_url=base_url,
+                                               font_config=self.font_config, url_fetcher=fetcher))
+            except BaseException as e:  # noqa: BLE001 - FatalURLFetchingError is a BaseException
+                if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                    raise
+                err = _as_booklet_error(e, loc)
+                if not isinstance(err, BookletError):
+                    err = BookletError(f"打印样式表无法使用：{type(e).__name__}: {e}", loc=loc,
+                                       fix="检查该样式表；删除项目中的改写即恢复默认样式。")
+                raise err from None
 
     def _layout(self, job: RenderJob, fetcher, part: Optional[int], page_start: Optional[int]):
         """Lay out, with merged cells split where pages begin. The breaks of
@@ -101,7 +119,7 @@ class Renderer:
         for n in range(MAX_PASSES):
             html = job.html_for(breaks, part, page_start)
             document = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(
-                font_config=self.font_config, stylesheets=[self.css])
+                font_config=self.font_config, stylesheets=self.css)
             needed, wasted, seen = _inspect_rows(document)
             if not needed and not wasted:
                 break
@@ -116,7 +134,7 @@ class Renderer:
 
     def render(self, job: RenderJob) -> list[tuple[str, bytes, int]]:
         """(cache key, PDF bytes, pages) of every document `job` makes."""
-        fetcher = SafeFetcher(self.settings.roots, job.origin)
+        fetcher = SafeFetcher(self.settings.roots, job.origin, self.css_origins)
         # The cyclic garbage collector walks every live object on each pass;
         # with the hundreds of thousands of boxes of a layout that makes
         # rendering superlinear. Nothing cyclic needs freeing mid-document.
@@ -183,6 +201,41 @@ class Renderer:
         return merge_parts(pdfs, bookmark_tree(marks)), start - 1
 
 
+_CSS_HEADER = re.compile(r"^/\* (print/[A-Za-z0-9_.-]+\.css) \*/$", re.M)
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
+
+
+def css_parts(settings: RenderSettings) -> list[tuple[str, str, Loc, dict[str, Loc]]]:
+    """The print stylesheet as the files it was joined from (see
+    write.load_css): (text, base URL, file, url -> file:line). A file from the
+    project's templates/ resolves its relative url()s against its own folder
+    there, and a refusal names that file and line."""
+    text = settings.css_text
+    heads = list(_CSS_HEADER.finditer(text))
+    if not heads:
+        return [(text, settings.css_base_url, Loc("templates/print/print.css"), {})]
+    parts = []
+    for n, m in enumerate(heads):
+        name = m.group(1)
+        end = heads[n + 1].start() if n + 1 < len(heads) else len(text)
+        body = text[m.start():end]
+        custom = settings.project_templates
+        if custom is not None and (Path(custom) / name).is_file():
+            path = Path(custom).resolve() / name
+            base_url = path.parent.as_uri() + "/"
+            loc_file = f"templates/{name}"
+        else:
+            base_url = settings.css_base_url
+            loc_file = f"booklet/theme/{name}"
+        origins: dict[str, Loc] = {}
+        for u in _CSS_URL.finditer(body):
+            url = next(g for g in u.groups() if g is not None)
+            line = body.count("\n", 0, u.start())      # the header line is not in the file
+            origins.setdefault(urljoin(base_url, url), Loc(loc_file, line))
+        parts.append((body, base_url, Loc(loc_file), origins))
+    return parts
+
+
 def _as_booklet_error(e: BaseException, origin: Loc) -> BaseException:
     inner = unwrap_fetch_error(e)
     if isinstance(inner, BookletError):
@@ -233,7 +286,8 @@ def _inspect_rows(document) -> tuple[frozenset, frozenset, frozenset]:
 
 # ---------------------------------------------------------------- workers
 # Worker processes are forked: they inherit the jobs (closures over the Jinja
-# environment and the model) and build their own Renderer once.
+# environment and the model) and build their own Renderer once. They die with
+# the build (_die_with_parent); one that cannot start stops the build.
 
 _JOBS: Sequence[RenderJob] = ()
 _SETTINGS: Optional[RenderSettings] = None
@@ -248,21 +302,59 @@ class RenderReport:
     extra_passes: int = 0                                    # layouts redone for rowspans
 
 
+_INIT_ERROR = None     # a worker's start-up failure (Problems), reported for every job
+_PARENT = 0
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive the build (kill -9 of `booklet build`): on
+    Linux the kernel kills it (PR_SET_PDEATHSIG); elsewhere, and as a second
+    guard, a thread ends it once its parent is gone."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)          # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):                   # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:                          # died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+    threading.Thread(target=watch, name="booklet-parent-watch", daemon=True).start()
+
+
 def _worker_init() -> None:
-    global _RENDERER
-    _RENDERER = Renderer(_SETTINGS)  # type: ignore[arg-type]
+    """Build the worker's Renderer. A failure (a broken font in custom.css)
+    must not kill the worker: the pool would start another forever. It is
+    kept and reported as the result of the first job, which stops the build."""
+    global _RENDERER, _INIT_ERROR
+    _die_with_parent(_PARENT)
+    try:
+        _RENDERER = Renderer(_SETTINGS)  # type: ignore[arg-type]
+    except BookletError as e:
+        _INIT_ERROR = e.problems
+    except Exception as e:  # noqa: BLE001 - reported to the parent, which stops
+        _INIT_ERROR = BookletError(f"PDF 渲染进程无法启动：{type(e).__name__}: {e}",
+                                   loc=Loc("templates/print"),
+                                   fix="检查打印样式表和字体（booklet doctor）。").problems
     gc.freeze()
 
 
 def _worker_run(i: int):
-    """Render job i and store its PDFs; returns (i, {key: pages}, cpu, passes, problems)."""
+    """Render job i and store its PDFs; returns (i, {key: pages}, cpu, passes, problems, fatal)."""
+    if _INIT_ERROR is not None:
+        return i, {}, 0.0, 0, _INIT_ERROR, True
     job = _JOBS[i]
     t = time.process_time()
     before = _RENDERER.passes  # type: ignore[union-attr]
     try:
         outs = _RENDERER.render(job)  # type: ignore[union-attr]
     except BookletError as e:
-        return i, {}, 0.0, 0, e.problems
+        return i, {}, 0.0, 0, e.problems, False
     for key, pdf, pages in outs:
         _STORE(key, pdf, pages)  # type: ignore[misc]
     counts = {key: pages for key, _, pages in outs}
@@ -272,14 +364,19 @@ def _worker_run(i: int):
     gc.collect()
     gc.freeze()
     return (i, counts, time.process_time() - t,
-            _RENDERER.passes - before, None)  # type: ignore[union-attr]
+            _RENDERER.passes - before, None, False)  # type: ignore[union-attr]
+
+
+class _Stop(Exception):
+    """A worker could not start: stop at once with its problems."""
 
 
 def render_all(jobs: Sequence[RenderJob], settings: RenderSettings, store: Callable,
                workers: int = 1, progress: Optional[Callable[[int], None]] = None) -> RenderReport:
     """Render every job; `store(key, pdf_bytes, pages)` keeps each PDF.
-    Raises BookletError with every failure."""
-    global _JOBS, _SETTINGS, _STORE, _RENDERER
+    Raises BookletError with every failure. A worker that cannot start or
+    dies stops the build (never restarted), whatever the number of workers."""
+    global _JOBS, _SETTINGS, _STORE, _RENDERER, _PARENT, _INIT_ERROR
     from ..errors import Problems
 
     report = RenderReport()
@@ -291,7 +388,9 @@ def render_all(jobs: Sequence[RenderJob], settings: RenderSettings, store: Calla
     _JOBS, _SETTINGS, _STORE = list(jobs), settings, store
 
     def take(result) -> None:
-        i, pages, cpu, passes, errs = result
+        i, pages, cpu, passes, errs, fatal = result
+        if fatal:
+            raise _Stop(errs)
         if errs:
             problems.extend(errs)
         report.pages.update(pages)
@@ -306,16 +405,55 @@ def render_all(jobs: Sequence[RenderJob], settings: RenderSettings, store: Calla
             for n in range(len(_JOBS)):
                 take(_worker_run(n))
         else:
-            ctx = multiprocessing.get_context("fork")
-            # Jobs come biggest first; chunks of one keep both cores busy to the end.
-            with ctx.Pool(workers, initializer=_worker_init) as pool:
-                for result in pool.imap_unordered(_worker_run, range(len(_JOBS)), chunksize=1):
-                    take(result)
+            _run_pool(workers, take)
+    except _Stop as stop:
+        raise BookletError(stop.args[0]) from None
     finally:
-        _JOBS, _STORE = (), None
+        _JOBS, _STORE, _INIT_ERROR = (), None, None
     if problems:
-        raise BookletError(problems)
+        # a stylesheet's bad url() stops every document: say it once
+        unique = Problems()
+        seen: set = set()
+        for p in problems.items:
+            if (p.loc, p.what) not in seen:
+                seen.add((p.loc, p.what))
+                unique.items.append(p)
+        raise BookletError(unique)
     return report
+
+
+def _run_pool(workers: int, take: Callable) -> None:
+    """Jobs in forked worker processes (they inherit the jobs). Jobs come
+    biggest first; one at a time keeps both cores busy to the end. On any
+    failure the workers are killed at once, not left to finish."""
+    global _PARENT
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    _PARENT = os.getpid()
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_init)
+    ok = False
+    try:
+        pending = {pool.submit(_worker_run, n) for n in range(len(_JOBS))}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    raise BookletError(
+                        "PDF 渲染进程意外退出（可能是内存不足，或字体、样式表使渲染引擎崩溃）。",
+                        loc=Loc("templates/print"),
+                        fix="用 --jobs 1 重新运行以查看原因；运行 booklet doctor 检查字体。") from None
+                take(result)
+        ok = True
+    finally:
+        if not ok:
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                if proc.is_alive():
+                    proc.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def default_workers() -> int:

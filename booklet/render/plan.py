@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from .. import paths
 from ..annex.print import ledger_annex_html
+from ..site.privacy import public_results
 from ..buildctx import BuildContext
 from ..errors import BookletError, Problems
 from ..model import Loc, Project, Rubric, Unit
@@ -50,6 +51,7 @@ class Doc:
     key: str = ""
     parts: int = 0                  # > 1: laid out in parts (big books)
     batch: Optional[tuple] = None   # unit sheets laid out together (rubric, period)
+    html_root: Optional[Path] = None   # where its print HTML goes (None: beside the PDF)
 
     @property
     def sig(self) -> tuple:
@@ -63,11 +65,12 @@ class Doc:
 
     @property
     def html_path(self) -> Path:
-        return self.out_root / paths.html_beside(self.rel)
+        return (self.html_root or self.out_root) / paths.html_beside(self.rel)
 
     @property
-    def css_rel(self) -> PurePosixPath:
-        return PurePosixPath(self.rel.parts[0]) / "print.css"
+    def css_path(self) -> Path:
+        """The copy of the print stylesheet that the kept HTML links."""
+        return (self.html_root or self.out_root) / self.rel.parts[0] / "print.css"
 
 
 # ---------------------------------------------------------------- helpers
@@ -332,9 +335,11 @@ class _Planner:
             unit = _unit(project, uid, names.get(uid, ""))
             for n, rid in enumerate(rids, 1):
                 docs.append(self.ledger(rubrics[rid], unit, n, len(rids)))
+        # public documents: texts marked internal left out
+        public = public_results(project, self.ctx.results)
         # summaries per rubric and period
         by_period: dict[tuple[str, str], list[Result]] = {}
-        for res in self.ctx.results:
+        for res in public:
             if res.rubric_id in rubrics:
                 by_period.setdefault((res.rubric_id, res.period), []).append(res)
         for (rid, period) in sorted(by_period, key=lambda k: (k[0], period_sort_key(k[1]))):
@@ -342,12 +347,17 @@ class _Planner:
         for rid in sorted(rubrics):
             docs.append(self.blank(rubrics[rid]))
         counter: dict[tuple[str, str], int] = {}
-        for res in sorted(self.ctx.results, key=lambda r: (r.rubric_id, period_sort_key(r.period),
+        for res in sorted(public, key=lambda r: (r.rubric_id, period_sort_key(r.period),
                                                            r.unit_id)):
             if res.rubric_id in rubrics:
                 n = counter.get((res.rubric_id, res.period), 0)
                 counter[(res.rubric_id, res.period)] = n + 1
                 docs.append(self.unit_sheet(rubrics[res.rubric_id], res, n))
+        # the print HTML of published PDFs stays internal (linked from nowhere)
+        site = Path(self.ctx.site_dir)
+        for d in docs:
+            if Path(d.out_root) == site:
+                d.html_root = Path(self.ctx.internal_dir) / paths.PRINT_HTML
         self.hashes.save()
         if self.problems:
             raise BookletError(self.problems)

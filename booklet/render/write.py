@@ -71,7 +71,7 @@ def write_html(docs: list[Doc], css_text: str) -> list[Path]:
     written = []
     css_written: set[Path] = set()
     for d in docs:
-        css_path = d.out_root / d.css_rel
+        css_path = d.css_path
         if css_path not in css_written:
             _write_if_changed(css_path, css_text.encode("utf-8"))
             css_written.add(css_path)

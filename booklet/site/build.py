@@ -22,10 +22,13 @@ from pathlib import Path, PurePosixPath
 from .. import paths
 from ..annex.forms import FORM_SPECS
 from ..buildctx import BuildContext
+from ..errors import BookletError, Problems
+from ..model import Loc
 from ..render.env import make_env
+from ..render.fetcher import bad_site_ref, css_refs, page_refs
 from ..scoring.result import ItemScore
 from . import charts, rules as rulewords
-from .privacy import public_text
+from .privacy import public_results, public_text
 from .tables import write_csv, write_xlsx
 from .views import SiteData, UnitView, pts
 
@@ -41,7 +44,7 @@ class OutsideSiteError(AssertionError):
 class _Site:
     def __init__(self, ctx: BuildContext):
         self.ctx = ctx
-        self.data = SiteData(ctx.project, ctx.results)
+        self.data = SiteData(ctx.project, public_results(ctx.project, ctx.results))
         self.root = Path(ctx.site_dir)
         self.root.mkdir(parents=True, exist_ok=True)
         self.root_real = os.path.realpath(self.root)
@@ -60,6 +63,10 @@ class _Site:
             origin_text=rulewords.origin_text,
             KIND_NAMES=rulewords.KIND_NAMES,
         )
+        self.custom = self.env.project_templates      # the project's templates/ (or None)
+        site_dir = self.custom / "site" if self.custom else None
+        self.overrides = sorted(p for p in site_dir.rglob("*") if p.is_file()) \
+            if site_dir and site_dir.is_dir() else []
         self.tpl = {name: self.env.get_template(f"site/{name}.html")
                     for name in ("index", "unit", "rubric", "downloads", "about")}
         cfg = ctx.project.config
@@ -98,8 +105,42 @@ class _Site:
 
     def render(self, name: str, rel: PurePosixPath, **kw) -> None:
         depth = len(PurePosixPath(rel).parts) - 1
-        self.write(rel, self.tpl[name].render(site=self.site, root="../" * depth,
-                                              page=str(rel), **kw))
+        html = self.tpl[name].render(site=self.site, root="../" * depth, page=str(rel), **kw)
+        self.check_refs(page_refs(html), str(rel), f"site/{name}.html")
+        self.write(rel, html)
+
+    # ----------------------------------------------------------------- references
+
+    def check_refs(self, refs: list[tuple[str, bool]], page: str, template: str) -> None:
+        """The project's own site templates may not make a page point at the
+        reader's disk, above the site or at the network (fetcher.bad_site_ref);
+        the packaged theme is trusted. Refused with the template file and line."""
+        if not self.overrides:
+            return
+        problems = Problems()
+        for url, loads in dict.fromkeys(refs):
+            why = bad_site_ref(url, page, loads)
+            if why is not None:
+                problems.error(self._ref_origin(url, template),
+                               f"网页 {page} 中的引用 {url!r} 被拒绝：{why}。",
+                               "网站模板只能引用网站内的文件（相对路径，如 assets/logo.svg）"
+                               "和 http/https 网页链接。", code="site-ref")
+        if problems:
+            raise BookletError(problems)
+
+    def _ref_origin(self, url: str, template: str) -> Loc:
+        """The override (file:line) that holds `url`; else the page's template."""
+        for path in self.overrides:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            at = text.find(url)
+            if at >= 0:
+                return Loc(f"templates/{path.relative_to(self.custom).as_posix()}",
+                           text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
+        return Loc(f"templates/{template}" if (self.custom and (self.custom / template).is_file())
+                   else f"booklet/theme/{template}")
 
     # ----------------------------------------------------------------- pages
 
@@ -126,6 +167,9 @@ class _Site:
         loader = self.env.loader
         for name in ASSET_FILES:
             source, _, _ = loader.get_source(self.env, f"site/{name}")  # type: ignore[union-attr]
+            if name.endswith(".css"):
+                self.check_refs([(u, True) for u in css_refs(source)], str(ASSETS / name),
+                                f"site/{name}")
             self.write(ASSETS / name, source)
 
     def home(self) -> None:
