@@ -150,3 +150,17 @@ def test_nothing_in_booklet_reads_the_clock_for_output():
              for p in (REPO / "booklet").rglob("*.py") if clock.search(p.read_text(encoding="utf-8"))}
     # cache eviction by age only (which cached files to delete), never output
     assert found <= {"render/cache.py", "render/manifest.py"}, found
+
+
+def test_the_printed_summary_says_data_as_of_the_as_of_date(tmp_path):
+    from booklet.build import prepare
+    from booklet.render.env import make_env
+    from booklet.render.plan import plan_documents
+    from booklet.render.write import render_html
+
+    ctx = prepare(REPO, site_dir=tmp_path / "site", internal_dir=tmp_path / "internal",
+                  pdf=True, as_of=date(2017, 7, 1))
+    (doc,) = [d for d in plan_documents(ctx) if d.kind == "summary"
+              and d.rel.stem.startswith("hutang-2017-2017-Q2")]
+    html = render_html(make_env(REPO), doc)
+    assert "数据截至2017年7月1日" in html
