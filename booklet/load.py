@@ -86,6 +86,7 @@ def build_config(d: LocDict, rel: str) -> Config:
         privacy=Privacy(mask_phones=priv.get("mask_phones", True),
                         publish_notes=priv.get("publish_notes", False)),
         as_of=d.get("as_of"),
+        as_of_loc=d.loc_of("as_of") if isinstance(d, LocDict) and "as_of" in d else _loc(d, rel),
         loc=_loc(d, rel),
     )
 

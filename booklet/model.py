@@ -86,6 +86,7 @@ class Config:
     output: Output = field(default_factory=Output)
     privacy: Privacy = field(default_factory=Privacy)
     as_of: Optional[date] = None       # booklet.yml `as_of`: the data stand as of this day
+    as_of_loc: Loc = NOWHERE
     loc: Loc = NOWHERE
 
     def unit(self, unit_id: str) -> Optional[Unit]:

@@ -8,6 +8,7 @@ in range; dates are real and inside their period; nothing is duplicated.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
@@ -38,6 +39,10 @@ def validate_project(project: Project, problems: Problems) -> None:
 
 def check_config(project: Project, problems: Problems) -> None:
     cfg = project.config
+    if cfg.as_of is not None and not isinstance(cfg.as_of, date):
+        problems.error(cfg.as_of_loc, f"as_of「{cfg.as_of}」不是日期。",
+                       "写成 as_of: 2017-12-31 这样的日期（数据截至日期），或删除这一行"
+                       "（默认取考核记录中最晚的日期）。", code="bad-date")
     seen: dict[str, Unit] = {}
     names: dict[str, Unit] = {}
     for u in cfg.units:
