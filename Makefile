@@ -1,6 +1,7 @@
 # make build : set up (Debian packages, .venv, the package) and build the example project into site/
-# make test  : set up the same way and run the whole test suite
+# make test  : set up the same way, type-check booklet/ (mypy) and run the whole test suite
 # make golden: rewrite tests/golden/ from the current code (a deliberate output change)
+# make fuzz  : the mutation test of tests/test_fuzz.py with more mutants (FUZZ_COUNT, FUZZ_SEED)
 # Each step leaves a stamp, so a second run does no work twice.
 
 PYTHON ?= python3
@@ -9,16 +10,22 @@ BIN    := $(VENV)/bin
 APT_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils qpdf chromium faketime
 JOBS ?=
 
-.PHONY: build test golden system-deps venv clean bench
+FUZZ_COUNT ?= 5000
+
+.PHONY: build test golden fuzz system-deps venv clean bench
 
 build: $(VENV)/.installed
 	$(BIN)/booklet build $(if $(JOBS),--jobs $(JOBS))
 
 test: $(VENV)/.installed
+	$(BIN)/python -m mypy booklet
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 golden: $(VENV)/.installed
 	$(BIN)/python tests/test_golden.py
+
+fuzz: $(VENV)/.installed
+	FUZZ_COUNT=$(FUZZ_COUNT) $(if $(FUZZ_SEED),FUZZ_SEED=$(FUZZ_SEED)) $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/score_bench.py

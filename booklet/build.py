@@ -11,33 +11,35 @@ parse options and print.
 """
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import shutil
 import tempfile
 import time
 from datetime import date
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Callable, Optional
 
 from .annex.derive import derive_findings
 from .asof import resolve_as_of
 from .annex.print import build_blank_forms
-from .buildctx import BuildContext
+from .buildctx import BuildContext, KeptOutput
 from .errors import BookletError, Problems
 from .load import CONFIG_FILE, load_config, load_inputs
-from .model import Config, Loc, Project
+from .model import Config, Project
 from .render.booklets import build_pdfs
 from .render.cache import code_hash
 from .scoring import score_project
 from .scoring.result import Result
 from .site.build import build_site
+from .staging import (CACHE_DIR, STAGING_MARK, check_is_folder, make_staging, os_error,
+                      write_staging_mark,
+                      project_lock, remove_stale_stagings, shown)
 from .validate import validate_project
 
 MARKER = ".booklet-output"      # marks a folder booklet may replace
-CACHE_DIR = ".booklet-cache"
+STATIC_DIR = "static"           # the project's own files for site/ (CNAME, a logo)
+PDF_LINE = "pdf "               # marker line: fingerprint of the build that made the PDFs
 
 
 # ------------------------------------------------------------------ stages
@@ -66,7 +68,7 @@ def score(project: Project) -> list[Result]:
 
 def writers(pdf: bool) -> list[tuple[str, Callable[[BuildContext], list[Path]]]]:
     """The render stage: each writer with the label printed after it ran."""
-    stages = [("网站", build_site)]
+    stages: list[tuple[str, Callable[[BuildContext], list[Path]]]] = [("网站", build_site)]
     if pdf:
         stages += [("PDF 台账与评分表", build_pdfs), ("空白附件表格", build_blank_forms)]
     return stages
@@ -77,7 +79,7 @@ def writers(pdf: bool) -> list[tuple[str, Callable[[BuildContext], list[Path]]]]
 def input_files(root: Path) -> list[Path]:
     """Everything a build reads from the project (for the build id)."""
     files = [root / CONFIG_FILE]
-    for sub in ("rubrics", "assessments", "templates"):
+    for sub in ("rubrics", "assessments", "templates", STATIC_DIR):
         d = root / sub
         if d.is_dir():
             files.extend(p for p in d.rglob("*") if p.is_file())
@@ -125,52 +127,16 @@ def output_dir(root: Path | str, config: Config, what: str) -> Path:
     if path == root or not path.is_relative_to(root):
         raise BookletError(f"输出目录 output.{what}「{configured}」必须是项目内的一个子目录。", loc,
                            "在 booklet.yml 中把 output 设为例如 site 或 build/internal。")
-    for inputs in ("rubrics", "assessments", "templates", "schema"):
+    for inputs in ("rubrics", "assessments", "templates", "schema", STATIC_DIR):
         if path == root / inputs or (root / inputs) in path.parents or path in (root / inputs).parents:
             raise BookletError(f"输出目录 output.{what}「{configured}」与输入目录 {inputs}/ 重叠。", loc,
                                "换一个单独的输出目录，例如 site 或 build/internal。")
-    _check_is_folder(root, path, f"output.{what}「{configured}」", loc)
+    check_is_folder(root, path, f"output.{what}「{configured}」", loc)
     if path.exists() and any(path.iterdir()) and not (path / MARKER).exists():
         raise BookletError(f"输出目录 {configured}/ 已存在且不是 booklet 生成的（缺少 {MARKER}），"
                            "为避免误删，不会覆盖它。", loc,
                            "换一个输出目录，或确认无用后手动删除该目录。")
     return path
-
-
-def _check_is_folder(root: Path, path: Path, what: str, loc=None) -> None:
-    """`path` and every folder above it inside the project must be folders
-    (or not exist yet): a file there would stop the build half-way."""
-    p = path
-    while p == path or (p != root and p.is_relative_to(root)):
-        if p.exists() and not p.is_dir():
-            rel = _shown(root, p)
-            raise BookletError(f"输出目录 {what} 无法创建：{rel} 是一个文件，不是文件夹。", loc,
-                               f"删除或改名文件 {rel}，或在 booklet.yml 中换一个输出目录。")
-        p = p.parent
-
-
-def _shown(root: Path, path: Path) -> str:
-    """`path` as the user sees it: relative to the project when inside it."""
-    path = Path(os.path.abspath(path))
-    return path.relative_to(root).as_posix() or "." if path.is_relative_to(root) else str(path)
-
-
-def _os_error(e: OSError, root: Path, doing: str) -> BookletError:
-    """A failed write of the build's own folders, as what to fix."""
-    target = Path(e.filename) if e.filename else root
-    while not target.exists() and target != target.parent:
-        target = target.parent      # name what exists: the folder that refused
-    shown = _shown(root, target)
-    if isinstance(e, PermissionError) or e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        why, fix = "没有写入权限（或磁盘是只读的）", (f"给运行 booklet 的用户 {shown} 的写权限"
-                                                   "（如 chmod u+w），或把项目复制到可写的位置再运行。")
-    elif e.errno == errno.ENOSPC:
-        why, fix = "磁盘已满", "腾出磁盘空间后重新运行。"
-    elif e.errno in (errno.ENOTDIR, errno.EEXIST):
-        why, fix = "路径上有一个同名的文件", f"删除或改名与 {shown} 同名的文件。"
-    else:
-        why, fix = e.strerror or type(e).__name__, f"检查 {shown} 是否可写。"
-    return BookletError(f"{doing}失败：{shown}：{why}。", Loc(shown), fix)
 
 
 def _finals(root: Path, config: Config, site_dir: Optional[Path],
@@ -180,120 +146,86 @@ def _finals(root: Path, config: Config, site_dir: Optional[Path],
             Path(internal_dir).resolve() if internal_dir else output_dir(root, config, "internal")]
 
 
-def mark_output(path: Path, print_: str = "") -> None:
-    """Write booklet's marker: a later build may replace this folder."""
-    text = "booklet build output; replaced on every build\n" + (f"{print_}\n" if print_ else "")
+def mark_output(path: Path, print_: str = "", pdf_print: str = "") -> None:
+    """Write booklet's marker: a later build may replace this folder. Its
+    last line is the build's fingerprint; a `pdf <fingerprint>` line names
+    the full build whose PDFs the folder holds."""
+    text = ("booklet build output; replaced on every build\n"
+            + (f"{PDF_LINE}{pdf_print}\n" if pdf_print else "") + (f"{print_}\n" if print_ else ""))
     (path / MARKER).write_text(text, encoding="utf-8")
 
 
-def _swap(staging: Path, final: Path, print_: str) -> None:
+def pdf_print_of(folder: Path) -> str:
+    """The fingerprint of the full build whose PDFs `folder` holds ('' if none)."""
+    try:
+        lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ""
+    return next((ln[len(PDF_LINE):] for ln in lines if ln.startswith(PDF_LINE)), "")
+
+
+# ------------------------------------------------------------------ kept files: static/, last PDFs
+
+def copy_static(root: Path, site: Path, echo: Callable[[str], None]) -> list[Path]:
+    """Copy the project's static/ into the site (booklet's own pages win)."""
+    src = root / STATIC_DIR
+    written: list[Path] = []
+    if not src.is_dir():
+        return written
+    for f in sorted(src.rglob("*")):
+        if not f.is_file() or f.is_symlink():
+            continue
+        rel = f.relative_to(src)
+        target = site / rel
+        if target.exists() or rel.as_posix() == MARKER:
+            echo(f"注意：{STATIC_DIR}/{rel.as_posix()} 与 booklet 生成的文件同名，未复制（请改名）。")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(f, target)
+        written.append(target)
+    return written
+
+
+def carry_pdfs(finals: list[Path], stagings: list[Path], full_print: str,
+               echo: Callable[[str], None]) -> tuple[str, bool]:
+    """A --no-pdf build keeps the last full build's PDFs: site/pdf/ and the
+    internal output (ledgers, print HTML) are copied from the last outputs.
+    Returns (fingerprint of the build that made them, whether it equals
+    `full_print`, i.e. the PDFs are what a full build would make now)."""
+    old = pdf_print_of(finals[0])
+    if not old or pdf_print_of(finals[1]) != old:
+        return "", False
+    site_pdf = finals[0] / "pdf"
+    if site_pdf.is_dir() and not (stagings[0] / "pdf").exists():
+        shutil.copytree(site_pdf, stagings[0] / "pdf", symlinks=True)
+    for p in sorted(finals[1].iterdir()):
+        if p.name in (MARKER, STAGING_MARK) or (stagings[1] / p.name).exists():
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.copytree(p, stagings[1] / p.name, symlinks=True)
+        else:
+            shutil.copy2(p, stagings[1] / p.name, follow_symlinks=False)
+    fresh = old == full_print
+    echo("保留了上次完整生成的 PDF（输入没有变化，与现在的数据一致）。" if fresh else
+         "保留了上次完整生成的 PDF，但输入已经改变，这些 PDF 可能已过期，网站上不链接它们；"
+         "需要新的 PDF 时运行 booklet build（不加 --no-pdf）。")
+    return old, fresh
+
+
+def _swap(staging: Path, final: Path, print_: str, pdf_print: str = "") -> None:
     """Replace `final` by `staging` (the caller holds the project lock)."""
-    mark_output(staging, print_)
+    mark_output(staging, print_, pdf_print)
     (staging / STAGING_MARK).unlink(missing_ok=True)
     final.parent.mkdir(parents=True, exist_ok=True)
     old = None
     if final.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
-        _write_staging_mark(old)
+        write_staging_mark(old)
         old = old / final.name
         final.rename(old)
     staging.rename(final)
     if old is not None:
         shutil.rmtree(old.parent, ignore_errors=True)
-
-
-# ------------------------------------------------------------------ staging folders, lock, umask
-
-STAGING_MARK = ".booklet-staging"   # in a staging folder: the pid of the build that made it
-LOCK_FILE = "build.lock"            # in .booklet-cache/: one build of a project at a time
-
-
-def _umask() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)          # pragma: no cover - not Linux
-    os.umask(mask)
-    return mask
-
-
-def _write_staging_mark(path: Path) -> None:
-    (path / STAGING_MARK).write_text(f"{os.getpid()}\n", encoding="ascii")
-
-
-def make_staging(final: Path) -> Path:
-    """A fresh folder next to `final`, with the permissions the umask gives
-    (mkdtemp alone makes it 0700: a web server could not read the site),
-    marked with this build's pid so that a later build can remove it if this
-    one is killed."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
-    os.chmod(path, 0o777 & ~_umask())
-    _write_staging_mark(path)
-    return path
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale_stagings(final: Path) -> list[Path]:
-    """Remove the staging (and old-output) folders next to `final` that a
-    killed build left: booklet's mark in them, and their build's pid is dead
-    (the caller holds the project lock, so no live build is using them)."""
-    removed = []
-    if not final.parent.is_dir():
-        return removed
-    for p in final.parent.glob(f".{final.name}.*-*"):
-        if not (p.name.startswith((f".{final.name}.staging-", f".{final.name}.old-"))
-                and p.is_dir() and not p.is_symlink()):
-            continue
-        try:
-            pid = int((p / STAGING_MARK).read_text(encoding="ascii").split()[0])
-        except (OSError, ValueError, IndexError):
-            continue                # not booklet's, or not readable: leave it
-        if pid != os.getpid() and not _pid_alive(pid):
-            shutil.rmtree(p, ignore_errors=True)
-            removed.append(p)
-    return removed
-
-
-@contextmanager
-def project_lock(root: Path, echo: Callable[[str], None] = lambda s: None) -> Iterator[None]:
-    """One build of a project at a time (fcntl.flock on .booklet-cache/build.lock);
-    a second build says so and waits. Threads of one process wait too (each
-    holds its own open file)."""
-    cache = root / CACHE_DIR
-    try:
-        _check_is_folder(root, cache, f"缓存目录 {CACHE_DIR}/")
-        cache.mkdir(exist_ok=True)
-        fh = open(cache / LOCK_FILE, "a+b")
-    except OSError as e:
-        raise _os_error(e, root, f"创建缓存目录 {CACHE_DIR}/ 中的锁文件") from None
-    try:
-        try:
-            import fcntl
-        except ImportError:         # pragma: no cover - not POSIX: no lock
-            fcntl = None
-        if fcntl is not None:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                echo("同一项目的另一个 booklet build 正在运行，等待它结束……")
-                fcntl.flock(fh, fcntl.LOCK_EX)
-        yield
-    finally:
-        fh.close()                  # releases the lock
 
 
 # ------------------------------------------------------------------ the pipeline
@@ -320,7 +252,7 @@ def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = Fal
               pdf_variant: Optional[str] = None, progress: bool = True,
               site_dir: Optional[Path] = None, internal_dir: Optional[Path] = None,
               as_of: Optional[date] = None,
-              echo: Callable[[str], None] = lambda s: None) -> BuildContext:
+              echo: Callable[[str], None] = lambda s: None) -> BuildContext | KeptOutput:
     """Build the project at `root`. Raises BookletError on bad input; the old
     outputs are untouched unless the whole build succeeded."""
     root = Path(root).resolve()
@@ -334,7 +266,7 @@ def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = Fal
 
 
 def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, site_dir,
-                      internal_dir, as_of, echo) -> BuildContext:
+                      internal_dir, as_of, echo) -> BuildContext | KeptOutput:
     t0 = time.perf_counter()
     options = {"pdf": pdf, "variant": pdf_variant, "site": site_dir, "internal": internal_dir,
                "as_of": as_of.isoformat() if as_of else None}
@@ -351,9 +283,8 @@ def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, si
         if kept and _unchanged(kept, print_):
             echo(f"输入和程序都没有变化，保留上次的输出（{time.perf_counter() - t0:.2f} 秒）。"
                  "需要全部重新生成时加 --clean。")
-            return BuildContext(project=None, results=[], site_dir=kept[0], internal_dir=kept[1],
-                                cache_dir=root / CACHE_DIR, pdf=pdf,
-                                build_id=print_.split("-")[0], unchanged=True)
+            return KeptOutput(site_dir=kept[0], internal_dir=kept[1],
+                              build_id=print_.split("-")[0])
 
     # load the rest → validate
     project, problems = load_and_validate(root, config, problems, as_of=as_of)
@@ -368,29 +299,44 @@ def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, si
 
     # render into staging folders → write (swap them in)
     stagings = []
+    pdf_print, fresh = (print_ if pdf else ""), False
     try:
         for final in finals:
-            _check_is_folder(root, final, _shown(root, final) + "/")
+            check_is_folder(root, final, shown(root, final) + "/")
             try:
                 remove_stale_stagings(final)
                 stagings.append(make_staging(final))
             except OSError as e:
-                raise _os_error(e, root, "创建输出目录") from None
+                raise os_error(e, root, "创建输出目录") from None
+        if not pdf and not clean:
+            try:
+                pdf_print, fresh = carry_pdfs(finals, stagings, fingerprint(root, {**options, "pdf": True}),
+                                              echo)
+            except OSError as e:
+                raise os_error(e, root, "保留上次的 PDF") from None
+        # a --no-pdf build whose kept PDFs are current links them like a full build
         ctx = BuildContext(
             project=project, results=results,
             site_dir=stagings[0], internal_dir=stagings[1],
             cache_dir=root / CACHE_DIR, jobs=jobs or os.cpu_count() or 1, clean=clean,
-            pdf=pdf, pdf_variant=pdf_variant, progress=progress, build_id=print_.split("-")[0])
+            pdf=pdf or fresh, pdf_variant=pdf_variant, progress=progress,
+            build_id=print_.split("-")[0])
         for label, writer in writers(pdf):
             t = time.perf_counter()
             written = writer(ctx) or []
             ctx.outputs.extend(written)
             echo(f"{label}：{len(written)} 个文件（{time.perf_counter() - t:.1f} 秒）。")
+        try:
+            static = copy_static(root, stagings[0], echo)
+        except OSError as e:
+            raise os_error(e, root, f"复制 {STATIC_DIR}/ 到网站") from None
+        if static:
+            echo(f"{STATIC_DIR}/：复制了 {len(static)} 个文件到网站。")
         for staging, final in zip(stagings, finals):
             try:
-                _swap(staging, final, print_)
+                _swap(staging, final, print_, pdf_print)
             except OSError as e:
-                raise _os_error(e, root, f"替换输出目录 {_shown(root, final)}/") from None
+                raise os_error(e, root, f"替换输出目录 {shown(root, final)}/") from None
         stagings = []
     finally:
         for s in stagings:

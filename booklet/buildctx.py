@@ -16,7 +16,7 @@ from .scoring.result import Result
 
 @dataclass
 class BuildContext:
-    project: Optional[Project]     # None when the build found nothing changed
+    project: Project
     results: list[Result]
     site_dir: Path                 # staging folder that becomes site/ (public)
     internal_dir: Path             # staging folder that becomes the internal output
@@ -28,8 +28,18 @@ class BuildContext:
     progress: bool = True          # show a progress bar on a terminal
     build_id: str = ""             # short hash of all inputs (shown on the site)
     outputs: list[Path] = field(default_factory=list)   # files written, for the summary
-    unchanged: bool = False        # nothing changed since the last build: outputs kept as they were
+    unchanged: bool = False        # always False here (see KeptOutput)
 
     @property
     def root(self) -> Path:
         return Path(self.project.root)
+
+
+@dataclass
+class KeptOutput:
+    """What a build returns when its inputs and booklet's code are unchanged
+    since the last build: no project is loaded, the last outputs stay."""
+    site_dir: Path
+    internal_dir: Path
+    build_id: str
+    unchanged: bool = True

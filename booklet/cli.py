@@ -18,7 +18,8 @@ from .errors import BookletError
 
 # verb -> (module, short help shown in `booklet --help`)
 VERBS = {
-    "init": ("init", "新建一个示例项目 (create a project)"),
+    "init": ("init", "新建项目：示例项目或空项目 (create a project)"),
+    "new": ("new", "新建考核记录的骨架 (create a record skeleton)"),
     "validate": ("validate", "检查项目中的全部文件 (validate files)"),
     "rubrics": ("rubrics", "列出考核细则 (list rubrics)"),
     "score": ("score", "计算并显示得分 (score records)"),
@@ -28,6 +29,7 @@ VERBS = {
     "export": ("export", "导出附件数据为 Excel (export annex data)"),
     "serve": ("serve", "本地预览网站 (preview the site)"),
     "doctor": ("doctor", "检查字体与依赖 (check fonts and libraries)"),
+    "docs": ("docs", "显示中文文档的位置 (where the documentation is)"),
 }
 
 

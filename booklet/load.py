@@ -7,12 +7,14 @@ live in validate.py, the pipeline's next step (booklet/build.py).
 """
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
 from . import schemacheck
 from .annex.load import load_annex
+from .dates import parse_date_or_none
 from .errors import Problems
 from .scoring.kinds import DECIMAL, FLAG, PAIR, RULE_FIELDS, TIERS, WORDS
 from .model import (
@@ -33,13 +35,30 @@ def _dec(v: Any) -> Optional[Decimal]:
     return v if isinstance(v, Decimal) else Decimal(str(v))
 
 
-def _sid(v: Any) -> Optional[str]:
-    """Ids may be typed as numbers (item: 6); they are always compared as text."""
+def _date(v: Any) -> Optional[date]:
+    """Dates were parsed by schemacheck.conform (booklet.dates); anything else is None."""
     if v is None:
         return None
+    return parse_date_or_none(v)
+
+
+def _sid(v: Any) -> Optional[str]:
+    """Ids may be typed as numbers (item: 6); they are always compared as text.
+    A plain scalar id is already its text as written (item: 2.10 → "2.10",
+    schemacheck.conform); a number from elsewhere prints as written in full."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
     if isinstance(v, Decimal):
-        return format(v.normalize(), "f")
+        return format(v, "f")
     return str(v)
+
+
+def _id(v: Any) -> str:
+    """A required id (the schema has checked that it is there), as text."""
+    s = _sid(v)
+    return "" if s is None else s
 
 
 def _loc(d: Any, rel: str) -> Loc:
@@ -110,7 +129,7 @@ def _rule_field(kind: str, v: Any) -> Any:
 
 
 def build_rule(d: LocDict, rel: str) -> Rule:
-    return Rule(id=_sid(d["id"]), kind=d["kind"], text=d.get("text", ""), loc=_loc(d, rel),
+    return Rule(id=_id(d["id"]), kind=d["kind"], text=d.get("text", ""), loc=_loc(d, rel),
                 **{name: _rule_field(kind, d.get(name)) for name, kind in RULE_FIELDS.items()})
 
 
@@ -119,7 +138,7 @@ def build_rubric(d: LocDict, rel: str) -> Rubric:
     for si, s in enumerate(d["sections"], 1):
         items = []
         for it in s.get("items") or []:
-            number = _sid(it["number"])
+            number = _id(it["number"])
             items.append(Item(
                 id=_sid(it.get("id")) or number, number=number,
                 points=_dec(it.get("points")), requirement=it.get("requirement", "") or "",
@@ -150,12 +169,12 @@ def build_rubric(d: LocDict, rel: str) -> Rubric:
         bonuses=[build_rule(r, rel) for r in d.get("bonuses") or []],
         bonus_cap=_dec(d.get("bonus_cap")),
         extra_deductions=[build_rule(r, rel) for r in d.get("extra_deductions") or []],
-        vetoes=[Veto(id=_sid(v["id"]), text=v["text"], auto=dict(v["auto"]) if v.get("auto") else None,
+        vetoes=[Veto(id=_id(v["id"]), text=v["text"], auto=dict(v["auto"]) if v.get("auto") else None,
                      loc=_loc(v, rel)) for v in d.get("vetoes") or []],
         veto_effect=dict(d.get("veto_effect") or {}),
         grades=[Grade(name=g["name"], min=_dec(g.get("min")), text=g.get("text", ""))
                 for g in d.get("grades") or []],
-        grade_conditions=[GradeCondition(id=_sid(c["id"]), text=c["text"], effect=c["effect"],
+        grade_conditions=[GradeCondition(id=_id(c["id"]), text=c["text"], effect=c["effect"],
                                          grade=c["grade"], when=_plain(c["when"]), loc=_loc(c, rel))
                           for c in d.get("grade_conditions") or []],
         incident_dedup=bool(d.get("incident_dedup", False)),
@@ -206,12 +225,12 @@ def _plain(v: Any) -> Any:
 
 # ------------------------------------------------------------------ record
 
-def build_finding(d: LocDict, rel: str, root_rel_dir: str = "") -> Finding:
+def build_finding(d: LocDict, rel: str) -> Finding:
     return Finding(
-        rule=_sid(d["rule"]), item=_sid(d.get("item")),
+        rule=_id(d["rule"]), item=_sid(d.get("item")),
         count=d.get("count"), amount=_dec(d.get("amount")), value=_dec(d.get("value")),
         baseline=_dec(d.get("baseline")), scale=_dec(d.get("scale")),
-        reason=d.get("reason", "") or "", date=d.get("date"),
+        reason=d.get("reason", "") or "", date=_date(d.get("date")),
         evidence=d.get("evidence", "") or "",
         photos=tuple(d.get("photos") or ()),
         incident=_sid(d.get("incident")), subject=_sid(d.get("subject")),
@@ -225,11 +244,13 @@ def _key_loc(d: Any, key: Any, default: Loc) -> Loc:
     return d.loc_of(key) if isinstance(d, LocDict) else default
 
 
-def _self_notes(raw: Any, rel: str) -> tuple[dict, frozenset, dict]:
+def _self_notes(raw: Any, rel: str) -> tuple[dict[str, str], frozenset[str], dict[str, Loc]]:
     """自评情况 per item: a text, or {text, internal: true} for an internal one."""
-    notes, internal, locs = {}, set(), {}
+    notes: dict[str, str] = {}
+    internal: set[str] = set()
+    locs: dict[str, Loc] = {}
     for k, v in (raw or {}).items():
-        iid = _sid(k)
+        iid = _id(k)
         if isinstance(v, dict):
             notes[iid] = str(v.get("text", ""))
             if v.get("internal") is True:
@@ -247,13 +268,13 @@ def build_record(d: LocDict, rel: str) -> Record:
     sa_notes, sa_internal, sa_locs = _self_notes(sa.get("notes") if sa else None, rel)
     return Record(
         rubric=d["rubric"], unit=d["unit"], period=str(d["period"]),
-        kind=d.get("kind", "assessment"), date=d.get("date"),
+        kind=d.get("kind", "assessment"), date=_date(d.get("date")),
         assessors=tuple(d.get("assessors") or ()),
         findings=[build_finding(f, rel) for f in d.get("findings") or []],
-        vetoes=[VetoFinding(condition=_sid(v["condition"]), reason=v.get("reason", "") or "",
+        vetoes=[VetoFinding(condition=_id(v["condition"]), reason=v.get("reason", "") or "",
                             internal=v.get("internal") is True,
                             loc=_loc(v, rel)) for v in d.get("vetoes") or []],
-        flags=tuple(_sid(f) for f in d.get("flags") or ()),
+        flags=tuple(_id(f) for f in d.get("flags") or ()),
         self_assessment=SelfAssessment(
             findings=[build_finding(f, rel) for f in sa.get("findings") or []],
             notes=sa_notes, internal_notes=sa_internal, note_locs=sa_locs,

@@ -19,3 +19,13 @@ def example_project() -> Path:
 
 def schema_dir() -> Path:
     return example_project() / "schema"
+
+
+def docs_dir() -> Path:
+    """The documentation: booklet/_docs/ in a wheel (hatch force-include),
+    the repository's docs/ in a source checkout. The Chinese documents are
+    in its zh/ folder."""
+    bundled = PACKAGE_DIR / "_docs"
+    if (bundled / "zh" / "index.md").is_file():
+        return bundled
+    return PACKAGE_DIR.parent / "docs"

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from . import photos
 from .annex.derive import annex_rules
+from .dates import allowed_range
 from .periods import MONTH, YEAR, Period, kind_for_calendar
 from .errors import Problems
 from .model import Finding, Project, Record, Rubric, Rule, Unit
@@ -68,12 +69,12 @@ def check_config(project: Project, problems: Problems) -> None:
             problems.error(a.loc, f"assign 中考核细则「{a.rubric}」的 units 条件没有选中任何单位。",
                            "检查 kind/group/attribute 的写法是否与 units 中的一致。", code="empty-assign")
         for uid in a.unit_ids:
-            u = cfg.unit(uid)
-            if u is None:
+            au = cfg.unit(uid)
+            if au is None:
                 problems.error(a.loc, f"assign 中的单位「{uid}」不存在。",
                                "先在 units 中添加这个单位，或改正 id。", code="unknown-unit")
-            elif rubric.assesses and u.kind not in rubric.assesses:
-                problems.warning(a.loc, f"单位「{u.name}」的类型是{u.kind}，而考核细则「{rubric.title}」"
+            elif rubric.assesses and au.kind not in rubric.assesses:
+                problems.warning(a.loc, f"单位「{au.name}」的类型是{au.kind}，而考核细则「{rubric.title}」"
                                  f"考核的是{'、'.join(rubric.assesses)}。",
                                  "确认是否分配错了考核细则。", code="kind-mismatch")
         for period in a.periods:
@@ -130,18 +131,18 @@ def check_rubric(rubric: Rubric, problems: Problems) -> None:
     for v in rubric.vetoes:
         auto = v.auto or {}
         if "item" in auto:
-            it = rubric.item(str(auto["item"]))
-            if it is None or it.rule(str(auto.get("rule"))) is None:
+            ref = rubric.item(str(auto["item"]))
+            if ref is None or ref.rule(str(auto.get("rule"))) is None:
                 problems.error(v.loc, f"一票否决条件 {v.id} 引用的条目/规则 {auto.get('item')}/"
                                f"{auto.get('rule')} 不存在。", "改正 auto 中的 item 和 rule。",
                                code="unknown-rule")
     check_annex_decl(rubric, problems)
-    for c in rubric.grade_conditions:
-        ba = c.when.get("below_average") if isinstance(c.when, dict) else None
+    for gc in rubric.grade_conditions:
+        ba = gc.when.get("below_average") if isinstance(gc.when, dict) else None
         if ba:
-            it = rubric.item(str(ba.get("item")))
-            if it is None or it.rule(str(ba.get("rule"))) is None:
-                problems.error(c.loc, f"等次条件 {c.id} 引用的条目/规则不存在。",
+            ref = rubric.item(str(ba.get("item")))
+            if ref is None or ref.rule(str(ba.get("rule"))) is None:
+                problems.error(gc.loc, f"等次条件 {gc.id} 引用的条目/规则不存在。",
                                "改正 below_average 中的 item 和 rule。", code="unknown-rule")
 
 
@@ -213,7 +214,7 @@ def check_records(project: Project, problems: Problems) -> None:
                                code="duplicate-record")
             seen[key] = rec
         if rec.date is not None:
-            _check_date(rec.date, rec.period, rec.where("date"), "考核日期", problems)
+            _check_date(rec.date, rec, rec.where("date"), "考核日期", problems)
         for f in rec.findings:
             check_finding(project, rubric, unit, rec, f, problems)
         _warn_typed_annex_findings(project, rubric, unit, rec, problems)
@@ -350,7 +351,7 @@ def check_annex_coverage(project: Project, problems: Problems) -> None:
                     else "按空表计算（没有队伍 / 全部漏报）")
             problems.warning(decl.loc, f"考核细则 {rid} 的{what}由{words}计算，但{shown}没有{words}："
                              f"{then}（annex.{form}.missing: {decl.missing}）。",
-                             f"在 assessments/annex/单位编号/ 中补上{words}（或用 booklet import 导入）；"
+                             f"在 assessments/annex/年度/单位编号/ 中补上{words}（或用 booklet import 导入）；"
                              "确实没有时可不处理。", code="annex-lacking")
 
 
@@ -368,11 +369,26 @@ def _check_layout(rec: Record, problems: Problems) -> None:
                              "或改正文件中的 rubric/period/unit。", code="layout")
 
 
-def _check_date(d, period, loc, what, problems) -> None:
-    first, last = Period.parse(period).bounds
-    if not (first <= d <= last):
-        problems.error(loc, f"{what} {d.isoformat()} 不在期间 {period}（{first.isoformat()} 至 "
-                       f"{last.isoformat()}）内。", "改正日期，或把记录放到正确的期间。", code="date-range")
+def _check_date(d, rec: Record, loc, what, problems) -> None:
+    """A record's or finding's date inside its period; an assessment of a quarter,
+    half-year or year may be held after it, up to the end of the next month
+    (booklet.dates.allowed_range)."""
+    period = Period.parse_or_none(rec.period)
+    if period is None or not isinstance(d, date):
+        return                          # a bad period or date was reported already
+    first, last = period.bounds
+    late = rec.kind == "assessment" and period.kind != MONTH
+    lo, hi = allowed_range(first, last, after_period=late)
+    if not (lo <= d <= hi):
+        if late:
+            problems.error(loc, f"{what} {d.isoformat()} 不在期间 {rec.period}（{first.isoformat()} 至 "
+                           f"{last.isoformat()}）内，也不在期满后一个月内（最晚 {hi.isoformat()}）。",
+                           f"考核在期间内或期满后的下一个月内进行：把日期改为 {lo.isoformat()} 至 "
+                           f"{hi.isoformat()} 之间，或把记录放到正确的期间。", code="date-range")
+        else:
+            problems.error(loc, f"{what} {d.isoformat()} 不在期间 {rec.period}（{first.isoformat()} 至 "
+                           f"{last.isoformat()}）内。", "改正日期，或把记录放到正确的期间。",
+                           code="date-range")
 
 
 def check_finding(project: Project, rubric: Rubric, unit: Unit, rec: Record, f: Finding,
@@ -435,7 +451,7 @@ def check_finding(project: Project, rubric: Rubric, unit: Unit, rec: Record, f: 
     if kind and kind.check_finding:
         kind.check_finding(rule, f, where, problems)
     if f.date is not None:
-        _check_date(f.date, rec.period, f.where("date"), "发现日期", problems)
+        _check_date(f.date, rec, f.where("date"), "发现日期", problems)
     root = Path(project.root).resolve()
     for photo in f.photos:
         _check_photo(photo, root, f, problems)

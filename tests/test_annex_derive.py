@@ -139,7 +139,7 @@ def test_no_annex_or_other_rubric_derives_nothing(tmp_path, rubric):
     assert vetoes == []
     assert [(f.item, f.rule, f.count, f.keeps_typed) for f in findings] == [
         ("2", "base-teams", 0, True), ("2", "extra-team", 0, True), ("5", "roster-late", 0, True)]
-    assert "没有附件2花名册（assessments/annex/c/roster.yml）" in findings[0].reason
+    assert "没有附件2花名册（assessments/annex/2017/c/roster.yml）" in findings[0].reason
     other, _ = load_rubric_file(REPO / "rubrics" / "longhutang.yml", REPO)
     proj.rubrics[other.id] = other
     assert derive_findings(proj, other, "a", "2013-Q1") == ([], [])

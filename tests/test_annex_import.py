@@ -232,7 +232,7 @@ def test_export_then_import_gives_the_same_data(tmp_path, example_copy):
     assert [f.relative_to(tmp_path / "out").as_posix() for f in files] == [
         "annex/hutang-03/roster.xlsx", "annex/hutang-03/duty.xlsx", "annex/hutang-03/funds.xlsx"]
     wb = load_workbook(files[0])
-    assert [c.value for c in wb.active[1]] == ["队伍名称", "队伍类型", "姓名", "年龄", "联系电话", "职务", "家庭住址"]
+    assert [c.value for c in wb.active[1]] == ["队伍名称", "队伍类型", "成立日期", "姓名", "年龄", "联系电话", "职务", "家庭住址"]
     for p in (example_copy / "assessments" / "annex" / "hutang-03").iterdir():
         p.unlink()
     for form, f in zip(("roster", "duty", "funds"), files):

@@ -2,6 +2,8 @@
 every validation rule, each problem at the right file and line, in Chinese."""
 from __future__ import annotations
 
+from datetime import date
+
 import json
 from pathlib import Path
 
@@ -261,10 +263,17 @@ def test_dates_outside_the_year(tmp_path):
     assert p.loc.line == 4 and "不在 2017 年内" in p.what
 
 
-def test_date_written_with_slashes_gets_the_right_spelling(tmp_path):
-    _, problems = load(tmp_path, funds=FUNDS.replace("date: 2017-03-02", "date: 2017/3/2"))
+def test_date_written_with_slashes_is_that_date(tmp_path):
+    # issue 10: 2017/3/2 is one of the accepted spellings (booklet.dates)
+    annex, problems = load(tmp_path, funds=FUNDS.replace("date: 2017-03-02", "date: 2017/3/2"))
+    assert not problems.errors, problems.report()
+    assert annex["u1"].funds.requests[0].date == date(2017, 3, 2)
+
+
+def test_date_in_no_accepted_spelling_gets_the_right_spelling(tmp_path):
+    _, problems = load(tmp_path, funds=FUNDS.replace("date: 2017-03-02", "date: 3/2/2017"))
     p = only(problems, "annex-date")[0]
-    assert "2017-03-02" in p.fix
+    assert p.loc.line == 4 and "3/2/2017" in p.what and "2018-03-12" in p.fix
 
 
 # ---------------------------------------------------------------- units and files

@@ -142,7 +142,7 @@ def test_a_missing_form_leaves_the_typed_findings_with_the_reason_in_the_trail(o
     item2 = original[("hutang-33", "2017-Q1")].item("2")
     assert item2.score == Decimal(13)
     assert [a.derived for a in item2.adjustments] == [False, False]
-    assert all("没有附件2花名册（assessments/annex/hutang-33/roster.yml）" in a.note
+    assert all("没有附件2花名册（assessments/annex/2017/hutang-33/roster.yml）" in a.note
                for a in item2.adjustments)
 
 
@@ -156,7 +156,7 @@ def test_missing_empty_judges_a_unit_without_a_roster_as_having_no_teams(tmp_pat
     r = results[("hutang-33", "2017-Q1")]
     assert r.item("2").score == 0
     (veto,) = [v for v in r.vetoes if v.id == "1"]
-    assert veto.derived and "没有附件2花名册（assessments/annex/hutang-33/roster.yml）" in veto.reason
+    assert veto.derived and "没有附件2花名册（assessments/annex/2017/hutang-33/roster.yml）" in veto.reason
 
 
 @pytest.mark.parametrize("edit, what", [

@@ -120,7 +120,8 @@ def test_duplicate_record(tmp_path):
 
 
 def test_date_outside_period_and_impossible_date(tmp_path):
-    bad = MINI_RECORD.replace("date: 2017-03-28", "date: 2017-04-02").replace(
+    # a Q1 assessment may be held up to 2017-04-30 (booklet.dates); May is too late
+    bad = MINI_RECORD.replace("date: 2017-03-28", "date: 2017-05-02").replace(
         "date: 2017-03-10", "date: 2017-02-30")
     root = write_project(tmp_path / "p", records={REC: bad})
     problems = problems_of(root)

@@ -46,3 +46,25 @@ def test_wheel_then_init_then_validate(tmp_path):
     assert "检查通过" in r.stdout
     r = subprocess.run([booklet, "init", "town"], cwd=work, capture_output=True, text=True)
     assert r.returncode != 0 and "不是空的" in r.stderr
+
+    # a first project without the example, from the installed wheel alone
+    r = subprocess.run([booklet, "init", "own", "--empty", "--office", "牛塘镇综治办", "--year", "2018",
+                        "--rubric", "hutang-2017"], cwd=work, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    own = work / "own"
+    cfg = own / "booklet.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8")
+                   .replace("units: []", "units:\n  - {id: nt-01, name: 府前社区, kind: 社区}")
+                   .replace("assign: []", "assign:\n  - rubric: hutang-2017\n    units: {kind: 社区}\n"
+                                          "    periods: [2018-Q1]"), encoding="utf-8")
+    for args in (["new", "record", "--rubric", "hutang-2017", "--period", "2018-Q1", "--unit", "nt-01"],
+                 ["validate"], ["build", "--no-pdf"]):
+        r = subprocess.run([booklet, *args], cwd=own, capture_output=True, text=True)
+        assert r.returncode == 0, (args, r.stderr)
+    assert (own / "assessments/hutang-2017/2018-Q1/nt-01.yml").is_file()
+    assert "府前社区" in (own / "site/units/nt-01.html").read_text(encoding="utf-8")
+    r = subprocess.run([booklet, "docs"], cwd=own, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    index = Path(r.stdout.split("中文文档：")[1].split()[0])
+    assert index.is_relative_to(env_dir) and index.parent.name == "zh"   # inside the installed package
+    assert "使用文档" in index.read_text(encoding="utf-8")

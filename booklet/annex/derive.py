@@ -56,10 +56,8 @@ from ..model import (DutyRules, Finding, Loc, Project, RosterRules, Rubric, Team
                      VetoFinding)
 from ..periods import Period
 from ..textfmt import fmt_date, fmt_points
-from .forms import FORM_FILES
 from .model import Duty, Roster, Team, UnitAnnex
 
-ANNEX_FOLDER = "assessments/annex"
 FORM_WORDS = {"roster": "附件2花名册", "duty": "附件3执勤排班表"}
 EVIDENCE = {"roster": "附件2 社区群防群治队伍花名册", "duty": "附件3 群防群治队伍执勤排班表"}
 
@@ -285,8 +283,10 @@ def _team_list(teams: list[Team]) -> str:
 
 # ---------------------------------------------------------------- entry point
 
-def annex_path(form: str, unit_id: str) -> str:
-    return f"{ANNEX_FOLDER}/{unit_id}/{FORM_FILES[form]}"
+def annex_path(form: str, unit_id: str, year: Optional[int] = None) -> str:
+    """Where the unit's form would be (assessments/annex/<year>/<unit>/<form>.yml)."""
+    from .load import annex_file
+    return annex_file(form, unit_id, year).as_posix()
 
 
 def derive_findings(project: Project, rubric: Rubric | str, unit, period: str, *,
@@ -318,23 +318,23 @@ def derive_findings(project: Project, rubric: Rubric | str, unit, period: str, *
     if ar.reads("roster"):
         roster = ua.roster
         if roster is None and ar.roster.missing == "empty":
-            path = annex_path("roster", unit_id)
+            path = annex_path("roster", unit_id, start.year)
             roster = Roster(unit=unit_id, loc=Loc(path))
             _derive_teams(roster, ar, end, findings, vetoes,
                           src=f"没有附件2花名册（{path}），按没有队伍计算")
         elif roster is None:
-            _notices("roster", ar, unit_id, findings)
+            _notices("roster", ar, unit_id, start.year, findings)
         else:
             _derive_teams(roster, ar, end, findings, vetoes,
                           src=f"根据附件2花名册（{roster.loc.file}）计算")
     if ar.reads("duty"):
         duty = ua.duty
         if duty is None and ar.duty.missing == "empty":
-            path = annex_path("duty", unit_id)
+            path = annex_path("duty", unit_id, start.year)
             _derive_filings(Duty(unit=unit_id, loc=Loc(path)), ar, start, end, as_of,
                             findings, vetoes, src=f"没有附件3执勤排班表（{path}），按全部漏报计算")
         elif duty is None:
-            _notices("duty", ar, unit_id, findings)
+            _notices("duty", ar, unit_id, start.year, findings)
         elif duty.year in (None, start.year):
             # a duty file records one year's filings: another year's period is not judged by it
             _derive_filings(duty, ar, start, end, as_of, findings, vetoes,
@@ -342,11 +342,11 @@ def derive_findings(project: Project, rubric: Rubric | str, unit, period: str, *
     return findings, vetoes
 
 
-def _notices(form: str, ar: AnnexRules, unit_id: str, findings: list[Finding]) -> None:
+def _notices(form: str, ar: AnnexRules, unit_id: str, year: int, findings: list[Finding]) -> None:
     """The unit lacks `form` and the rubric says `missing: assessor`: the trail
     says so on each rule the form would decide; typed findings still count."""
     decl = ar.roster if form == "roster" else ar.duty
-    reason = (f"没有{FORM_WORDS[form]}（{annex_path(form, unit_id)}）：本规则按考核记录中"
+    reason = (f"没有{FORM_WORDS[form]}（{annex_path(form, unit_id, year)}）：本规则按考核记录中"
               "填写的计分（考核细则 annex.%s.missing: assessor）。" % form)
     for item, rule in ar.decided(form):
         findings.append(Finding(rule=rule, item=item, count=0, reason=reason,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -117,5 +117,9 @@ def dump_funds(f: Funds, source: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def dump(form: str, obj, source: str = "") -> str:
-    return {"roster": dump_roster, "duty": dump_duty, "funds": dump_funds}[form](obj, source)
+_DUMPERS: dict[str, Callable[[Any, str], str]] = {
+    "roster": dump_roster, "duty": dump_duty, "funds": dump_funds}
+
+
+def dump(form: str, obj: Roster | Duty | Funds, source: str = "") -> str:
+    return _DUMPERS[form](obj, source)

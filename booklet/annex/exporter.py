@@ -12,14 +12,15 @@ from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from ..model import Unit
-from .forms import FORM_SPECS, FORMS
+from .forms import FORM_SPECS, FORMS, YEAR
 from .model import UnitAnnex
 
 WIDTHS = {
-    "roster": (18, 12, 10, 6, 15, 8, 36),
+    "roster": (18, 12, 12, 10, 6, 15, 8, 36),
     "duty": (12, 12, 14, 12, 13, 28, 15, 28),
     "funds": (12, 16, 10, 40, 12, 12, 14, 24),
 }
+FORMULA_START = "=+-@"                   # what a spreadsheet may take for a formula
 FIXED_TIME = datetime(2000, 1, 1)        # reproducible files (no "now" in docProps)
 
 
@@ -33,7 +34,22 @@ def _rows(form: str, annex: UnitAnnex) -> list[list]:
     return FORM_SPECS[form].rows(obj) if obj else []
 
 
-def write_xlsx(form: str, annex: UnitAnnex, target: Path, unit: Optional[Unit] = None) -> Path:
+def _headers(form: str, annex: UnitAnnex, project_year: Optional[int]) -> tuple[list, Optional[int]]:
+    """The header row, with a leading 年度 column when the file's year is not
+    the project's (a YAML `year:` that must survive export → import)."""
+    obj = annex.get(form)
+    year = getattr(obj, "year", None)
+    headers = list(FORM_SPECS[form].headers)
+    if project_year is not None and year is not None and year != project_year:
+        return [YEAR[0]] + headers, year
+    return headers, None
+
+
+def write_xlsx(form: str, annex: UnitAnnex, target: Path, unit: Optional[Unit] = None,
+               project_year: Optional[int] = None) -> Path:
+    """One form as a workbook. Every text cell is stored as text (never as a
+    formula: a name like =HYPERLINK(…) stays a name), numbers and dates as
+    numbers and dates."""
     from decimal import Decimal
     from datetime import date
     from openpyxl import Workbook
@@ -43,23 +59,32 @@ def write_xlsx(form: str, annex: UnitAnnex, target: Path, unit: Optional[Unit] =
     ws = wb.active
     spec = FORM_SPECS[form]
     ws.title = spec.name
-    ws.append(list(spec.headers))
+    headers, year = _headers(form, annex, project_year)
+    ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
-    text_cols = {i for i, h in enumerate(spec.headers) if h in ("联系电话", "报备期", "巡逻时段")}
+    text_cols = {i for i, h in enumerate(headers) if h in ("联系电话", "报备期", "巡逻时段")}
     for row in _rows(form, annex):
+        if year is not None:
+            row = [year] + row
         ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
         r = ws.max_row
         for i, v in enumerate(row):
             c = ws.cell(row=r, column=i + 1)
+            if isinstance(v, str):
+                c.value = v                    # as given, then forced to text:
+                c.data_type = "s"              # openpyxl makes "=…" a formula otherwise
+                if v[:1] in FORMULA_START:
+                    c.quotePrefix = True       # Excel keeps it text when the cell is edited
             if i in text_cols:
                 c.number_format = "@"
             elif isinstance(v, Decimal):
                 c.number_format = "#,##0.00"
             elif isinstance(v, date):
                 c.number_format = "yyyy-mm-dd"
-    for i, w in enumerate(WIDTHS[form]):
+    widths = ((6,) if year is not None else ()) + WIDTHS[form]
+    for i, w in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = w
     ws.freeze_panes = "A2"
     title = spec.full_title
@@ -72,11 +97,14 @@ def write_xlsx(form: str, annex: UnitAnnex, target: Path, unit: Optional[Unit] =
     return target
 
 
-def export_unit(annex: UnitAnnex, out_dir: Path, unit: Optional[Unit] = None) -> list[Path]:
-    """One XLSX per annex file the unit has, under out_dir/annex/<unit>/."""
+def export_unit(annex: UnitAnnex, out_dir: Path, unit: Optional[Unit] = None,
+                project_year: Optional[int] = None) -> list[Path]:
+    """One XLSX per annex file the unit has, under out_dir/annex/<unit>/.
+    `project_year` (booklet.yml `year`): a file of another year gets a 年度 column."""
     written = []
     for form in FORMS:
         if annex.get(form) is None:
             continue
-        written.append(write_xlsx(form, annex, Path(out_dir) / export_path(annex.unit, form), unit))
+        written.append(write_xlsx(form, annex, Path(out_dir) / export_path(annex.unit, form), unit,
+                                  project_year))
     return written

@@ -16,6 +16,8 @@ from typing import Any, Callable
 
 Rows = Callable[[Any], list[list]]
 
+YEAR = ("年度", "年份")     # export writes it only when a file's year is not the project's
+
 
 @dataclass(frozen=True)
 class FormSpec:
@@ -24,7 +26,8 @@ class FormSpec:
     name: str                         # 花名册 (in messages)
     title: str                        # the seed's printed title
     list_key: str                     # the top-level list of the YAML file
-    columns: dict                     # import: canonical key -> header aliases (spaces removed)
+    columns: dict                     # import: canonical key -> header aliases (spaces and a
+                                      #   trailing note like （元） removed)
     required: tuple                   # import: a header row names at least one of these
     headers: tuple                    # export: the header row `booklet export` writes
     print_headers: tuple              # the seed's header cells, spacing as printed
@@ -45,8 +48,13 @@ class FormSpec:
 
 
 def _roster_rows(roster) -> list[list]:
-    return [[t.name, t.type, m.name, m.age, m.phone, m.role, m.address]
-            for t in roster.teams for m in t.members]
+    rows: list[list] = []
+    for t in roster.teams:
+        if not t.members:                       # a team without members still round-trips
+            rows.append([t.name, t.type, t.founded, None, None, None, None, None])
+        for m in t.members:
+            rows.append([t.name, t.type, t.founded, m.name, m.age, m.phone, m.role, m.address])
+    return rows
 
 
 def _duty_rows(duty) -> list[list]:
@@ -68,6 +76,7 @@ def _funds_rows(funds) -> list[list]:
 ROSTER = FormSpec(
     key="roster", number="附件2", name="花名册", title="社区群防群治队伍花名册", list_key="teams",
     columns={
+        "year": YEAR,
         "team": ("队伍名称", "队伍", "队名"),
         "type": ("队伍类型", "类型", "队伍性质"),
         "founded": ("成立日期", "成立时间"),
@@ -78,7 +87,7 @@ ROSTER = FormSpec(
         "address": ("家庭住址", "住址", "家庭地址", "地址"),
     },
     required=("name",),
-    headers=("队伍名称", "队伍类型", "姓名", "年龄", "联系电话", "职务", "家庭住址"),
+    headers=("队伍名称", "队伍类型", "成立日期", "姓名", "年龄", "联系电话", "职务", "家庭住址"),
     print_headers=("姓 名", "年龄", "联系电话", "职务", "家庭住址"),
     rows=_roster_rows)
 
@@ -86,6 +95,7 @@ DUTY = FormSpec(
     key="duty", number="附件3", name="执勤排班表", title="社区群防群治队伍执勤排班表",
     list_key="filings",
     columns={
+        "year": YEAR,
         "period": ("报备期", "排班期", "期次"),
         "filed": ("报备日期", "报备时间"),
         "station": ("报备派出所", "派出所"),
@@ -103,13 +113,14 @@ DUTY = FormSpec(
 FUNDS = FormSpec(
     key="funds", number="附件4", name="用款审批表", title="群防群治用款审批表", list_key="requests",
     columns={
+        "year": YEAR,
         "date": ("申请日期", "日期"),
         "department": ("申请部门", "部门"),
         "applicant": ("申请人",),
         "purpose": ("用款事由", "事由", "用途"),
-        "requested": ("申请金额",),
-        "approved": ("批准金额",),
-        "approver": ("批准人",),
+        "requested": ("申请金额", "金额", "申请数额"),
+        "approved": ("批准金额", "核准金额", "审批金额"),
+        "approver": ("批准人", "审批人"),
         "remarks": ("备注",),
     },
     required=("requested",),
@@ -119,7 +130,5 @@ FUNDS = FormSpec(
 
 FORM_SPECS = {s.key: s for s in (ROSTER, DUTY, FUNDS)}
 FORMS = tuple(FORM_SPECS)
-# the old per-aspect tables, derived from the specs
+# the file of each form, derived from the specs
 FORM_FILES = {k: s.file for k, s in FORM_SPECS.items()}
-FORM_NUMBERS = {k: s.number for k, s in FORM_SPECS.items()}
-FORM_TITLES = {k: s.title for k, s in FORM_SPECS.items()}

@@ -1,4 +1,5 @@
-"""Load the annex files: assessments/annex/<unit-id>/roster.yml | duty.yml | funds.yml.
+"""Load the annex files: assessments/annex/<year>/<unit-id>/roster.yml | duty.yml | funds.yml
+(or the older assessments/annex/<unit-id>/…, read as booklet.yml's year).
 
     annex, problems = load_annex(root, config)      # dict unit id -> UnitAnnex
 
@@ -239,22 +240,31 @@ def _parse_funds(ctx: _Ctx, top: dict, unit_id: str, year, loc: Loc) -> Funds:
         if approved is not None and not approver:
             p.error(L(qp), "已填批准金额，但没有批准人（approver）。", "填写 approver: 批准人姓名。",
                     code="annex-missing")
-        req = FundRequest(
-            date=d, department=ctx.text(qm, "department", qp, "申请部门"),
-            applicant=ctx.text(qm, "applicant", qp, "申请人"),
-            purpose=ctx.text(qm, "purpose", qp, "用款事由"),
-            requested=requested, approved=approved, approver=approver,
-            remarks=ctx.text(qm, "remarks", qp, "备注", required=False), loc=L(qp))
+        department = ctx.text(qm, "department", qp, "申请部门")
+        applicant = ctx.text(qm, "applicant", qp, "申请人")
+        purpose = ctx.text(qm, "purpose", qp, "用款事由")
+        remarks = ctx.text(qm, "remarks", qp, "备注", required=False)
         if ok and d is not None and requested is not None:
-            funds.requests.append(req)
+            funds.requests.append(FundRequest(
+                date=d, department=department, applicant=applicant, purpose=purpose,
+                requested=requested, approved=approved, approver=approver,
+                remarks=remarks, loc=L(qp)))
     return funds
 
 
 # ---------------------------------------------------------------- the folder
 
-def load_annex(root: str | Path, config: Config) -> tuple[dict[str, UnitAnnex], Problems]:
-    """Every unit's annex data under assessments/annex/, and the problems found.
+YEAR_FOLDER = re.compile(r"^(19|20|21)\d\d$")
 
+
+def load_annex(root: str | Path, config: Config) -> tuple[dict[str, UnitAnnex], Problems]:
+    """Every unit's annex data of the project's year, and the problems found.
+
+    Layout (docs/zh/annex.md): assessments/annex/<year>/<unit-id>/<form>.yml,
+    one folder per year, so one project keeps several years. The older layout
+    assessments/annex/<unit-id>/<form>.yml (no year folder) is still read, as
+    the data of booklet.yml's `year`. Every year's files are checked (each
+    with its own year); the data of booklet.yml's `year` is returned.
     Unknown unit folders and unknown files are reported; a unit without a
     folder simply has no annex data (derived scores then don't apply).
     """
@@ -265,54 +275,88 @@ def load_annex(root: str | Path, config: Config) -> tuple[dict[str, UnitAnnex], 
     if not base.is_dir():
         return out, problems
     known = {u.id for u in config.units}
-    for folder in sorted(base.iterdir()):
-        rel_folder = (ANNEX_DIR / folder.name).as_posix()
-        if not folder.is_dir():
-            if folder.name.startswith("."):
-                continue
+    folders = sorted(base.iterdir())
+    year_folders = [f for f in folders if f.is_dir() and YEAR_FOLDER.match(f.name)]
+    for folder in year_folders:
+        year = int(folder.name)
+        for sub in sorted(folder.iterdir()):
+            ua = _load_unit(root, sub, year, known, problems, year_folder=True)
+            if ua is not None and year == config.year:
+                out[ua.unit] = ua
+    for folder in folders:                      # the older layout: booklet.yml's year
+        if folder in year_folders:
+            continue
+        ua = _load_unit(root, folder, config.year, known, problems)
+        if ua is None:
+            continue
+        if ua.unit in out:
+            rel_folder = (ANNEX_DIR / folder.name).as_posix()
+            newer = (ANNEX_DIR / str(config.year) / ua.unit).as_posix()
+            problems.error(Loc(rel_folder), f"单位 {ua.unit} 的 {config.year} 年附件数据有两份："
+                                            f"{rel_folder}/ 和 {newer}/。",
+                           f"把 {rel_folder}/ 中的文件合并到 {newer}/ 后删除 {rel_folder}/。",
+                           code="annex-year-dup")
+            continue
+        out[ua.unit] = ua
+    return {u: out[u] for u in sorted(out)}, problems
+
+
+def _load_unit(root: Path, folder: Path, year: Optional[int], known: set[str],
+               problems: Problems, year_folder: bool = False) -> Optional[UnitAnnex]:
+    """One unit's folder of one year (None: unusable, reported, or no data)."""
+    rel_folder = folder.relative_to(root).as_posix()
+    if not folder.is_dir():
+        if not folder.name.startswith("."):
             problems.warning(Loc(rel_folder), "附件数据目录中有一个不认识的文件。",
-                             "附件数据放在 assessments/annex/<单位编号>/roster.yml|duty.yml|funds.yml。",
+                             "附件数据放在 assessments/annex/<年度>/<单位编号>/roster.yml|duty.yml|funds.yml。",
                              code="annex-stray-file")
+        return None
+    uid = folder.name
+    if uid not in known:
+        close = difflib.get_close_matches(uid, sorted(known), n=1)
+        problems.error(Loc(rel_folder), f"单位编号「{uid}」不在 booklet.yml 的 units 中。",
+                       (f"是不是 {close[0]}？请把文件夹改名。" if close else
+                        ("把文件夹改名为 booklet.yml 中已有的单位编号（如 "
+                         + "、".join(sorted(known)[:5]) + "），或在 units 中加上这个单位。")
+                        if known else "先在 booklet.yml 的 units 中加上这个单位。"),
+                       code="annex-unknown-unit")
+        return None
+    ua = UnitAnnex(unit=uid)
+    for f in sorted(folder.iterdir()):
+        if f.name.startswith(".") or f.name in FORM_FILES.values():
             continue
-        uid = folder.name
-        if uid not in known:
-            close = difflib.get_close_matches(uid, sorted(known), n=1)
-            problems.error(Loc(rel_folder), f"单位编号「{uid}」不在 booklet.yml 的 units 中。",
-                           (f"是不是 {close[0]}？请把文件夹改名。" if close else
-                            "把文件夹改名为 booklet.yml 中已有的单位编号（如 "
-                            + "、".join(sorted(known)[:5]) + "），或在 units 中加上这个单位。"),
-                           code="annex-unknown-unit")
+        stem = f.stem.lower()
+        hint = next((FORM_FILES[k] for k in FORMS if stem == k), None)
+        problems.warning(Loc(f"{rel_folder}/{f.name}"), "booklet 不读取这个文件。",
+                         f"改名为 {hint}。" if hint else
+                         "附件数据只认 roster.yml（附件2）、duty.yml（附件3）、funds.yml（附件4）。",
+                         code="annex-stray-file")
+    for form in FORMS:
+        path = folder / FORM_FILES[form]
+        if not path.is_file():
             continue
-        ua = UnitAnnex(unit=uid)
-        for f in sorted(folder.iterdir()):
-            if f.name.startswith(".") or f.name in FORM_FILES.values():
-                continue
-            stem = f.stem.lower()
-            hint = next((FORM_FILES[k] for k in FORMS if stem == k), None)
-            problems.warning(Loc(f"{rel_folder}/{f.name}"), "booklet 不读取这个文件。",
-                             f"改名为 {hint}。" if hint else
-                             "附件数据只认 roster.yml（附件2）、duty.yml（附件3）、funds.yml（附件4）。",
-                             code="annex-stray-file")
-        for form in FORMS:
-            path = folder / FORM_FILES[form]
-            if not path.is_file():
-                continue
-            rel = f"{rel_folder}/{FORM_FILES[form]}"
-            data, locate = read_annex_yaml(path, root, problems)
-            if locate is None:
-                continue
-            obj = parse_form(form, data, locate, problems, unit_id=uid, year=config.year, file=rel)
-            setattr(ua, form, obj)
-        if ua.duty is not None:
-            V.check_duty_against_roster(ua.duty, ua.roster, problems)
-        if not ua.empty:
-            out[uid] = ua
-    return out, problems
+        rel = f"{rel_folder}/{FORM_FILES[form]}"
+        data, locate = read_annex_yaml(path, root, problems)
+        if locate is None:
+            continue
+        obj = parse_form(form, data, locate, problems, unit_id=uid, year=year, file=rel)
+        if year_folder and obj is not None and obj.year != year:
+            problems.error(locate(("year",)), f"年度 {obj.year} 与所在的年度文件夹 {year} 不一致。",
+                           f"写 year: {year}（或删去 year 这一行），或把文件移到 "
+                           f"{ANNEX_DIR.as_posix()}/{obj.year}/{uid}/ 下。", code="annex-year-folder")
+            obj = None
+        setattr(ua, form, obj)
+    if ua.duty is not None:
+        V.check_duty_against_roster(ua.duty, ua.roster, problems)
+    return None if ua.empty else ua
 
 
-def annex_file(form: str, unit_id: str) -> Path:
-    """assessments/annex/<unit>/<form>.yml, relative to the project root."""
-    return ANNEX_DIR / unit_id / FORM_FILES[form]
+def annex_file(form: str, unit_id: str, year: Optional[int] = None) -> Path:
+    """Where a unit's annex file lives, relative to the project root:
+    assessments/annex/<year>/<unit>/<form>.yml, or the older
+    assessments/annex/<unit>/<form>.yml when no year is given."""
+    base = ANNEX_DIR / str(year) if year is not None else ANNEX_DIR
+    return base / unit_id / FORM_FILES[form]
 
 
 __all__ = ["load_annex", "parse_form", "read_annex_yaml", "locator", "annex_file", "SCHEMA_LINE"]

@@ -15,14 +15,11 @@ from decimal import Decimal
 from typing import Optional
 
 from ..model import NOWHERE, Loc
-from .forms import FORM_FILES, FORM_NUMBERS, FORM_TITLES, FORMS  # noqa: F401  (re-exported)
+from .forms import FORMS  # noqa: F401  (re-exported)
 
 ROLES = ("队长", "组长", "队员")
 PROFESSIONAL = "专职化队伍"          # 专职化队伍（不少于3人）
 SOCIAL = "社会化队伍"                # 社会化队伍（每支队伍不少于10人）
-# The kinds of team item 2 names as examples of 扩建 (队伍形式可以多样: others are allowed).
-EXTRA_TYPES = ("楼道长", "居民代表", "业主委员", "物业保安队", "党员先锋队", "社区义工队")
-TEAM_TYPES = (PROFESSIONAL, SOCIAL) + EXTRA_TYPES
 
 AGE_MIN, AGE_MAX = 16, 80            # plausible ages of a patrol volunteer
 

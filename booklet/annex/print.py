@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from markupsafe import Markup, escape
 
@@ -36,6 +36,9 @@ from ..textfmt import fmt_date, rmb_upper
 from .derive import annex_rules, period_words
 from .forms import FORM_SPECS, FORMS
 from .model import ROLES, Filing, FundRequest, Team, UnitAnnex
+
+if TYPE_CHECKING:
+    from ..buildctx import BuildContext
 
 # ---------------------------------------------------------------- geometry (mm)
 TEXT_W, TEXT_H = (float(v) for v in TEXT_AREA_MM["portrait"])   # 156 × 225, as the sheets
@@ -296,7 +299,7 @@ def document_html(pages: list[Page], *, title: str, author: str = "",
         page_css=_css(env, "forms/page.css"), forms_css=_css(env, "forms/forms.css"))
 
 
-def ledger_annex_html(ctx, unit: Unit | str, rubric: Rubric | str) -> Optional[str]:
+def ledger_annex_html(ctx: BuildContext, unit: Unit | str, rubric: Rubric | str) -> Optional[str]:
     """附件2/3/4 of `unit` for its ledger book under `rubric`, as an HTML
     fragment (with its own scoped <style>), or None when the rubric takes no
     annexes (only seed 001's does) or the unit has no annex data.
@@ -304,9 +307,8 @@ def ledger_annex_html(ctx, unit: Unit | str, rubric: Rubric | str) -> Optional[s
     Internal only: the fragment carries names, ages, phone numbers, addresses.
     """
     project = ctx.project
-    if isinstance(rubric, str):
-        rubric = project.rubrics.get(rubric)
-    if rubric is None or annex_rules(rubric) is None:
+    rb = project.rubrics.get(rubric) if isinstance(rubric, str) else rubric
+    if rb is None or annex_rules(rb) is None:
         return None
     if isinstance(unit, str):
         unit = project.config.unit(unit) or Unit(id=unit, name=unit, kind="")
@@ -363,7 +365,7 @@ def write_blank_forms(root: Path | str, config: Config, out_dir: Path, *,
     return written
 
 
-def build_blank_forms(ctx) -> list[Path]:
+def build_blank_forms(ctx: BuildContext) -> list[Path]:
     """`booklet build`: the three blank forms into the site (no personal data)."""
     project = ctx.project
     return write_blank_forms(project.root, project.config, ctx.site_dir,

@@ -63,19 +63,38 @@ def _xlsx_rows(src: Path, problems: Problems) -> Iterator[Row]:
     from openpyxl import load_workbook
     try:
         wb = load_workbook(src, read_only=True, data_only=True)
+        formulas = load_workbook(src, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         problems.error(Loc(src.name), f"无法打开 Excel 文件：{e}。",
                        "确认文件是 .xlsx 格式且没有损坏、没有加密；可在 Excel 中另存为一份再试。",
                        code="import-open")
         return
     try:
-        for ws in wb.worksheets:
-            for n, row in enumerate(ws.iter_rows(values_only=True), 1):
+        for ws, wf in zip(wb.worksheets, formulas.worksheets):
+            for n, (row, frow) in enumerate(zip(ws.iter_rows(values_only=True),
+                                                wf.iter_rows(values_only=True)), 1):
                 cells = list(row)
+                unsaved = [i for i, f in enumerate(frow)
+                           if isinstance(f, str) and f.startswith("=")
+                           and (i >= len(cells) or cells[i] is None)]
+                if unsaved:
+                    cols = "、".join(_column_letter(i) for i in unsaved)
+                    problems.error(SheetLoc(src.name, n, unsaved[0] + 1, ws.title),
+                                   f"{cols} 列是公式，但文件中没有保存公式的计算结果，这一行读不出数据。",
+                                   "在 Excel 或 WPS 中打开这个文件、保存一次（让公式算出结果）再导入；"
+                                   "或把公式改成数值（复制，再“选择性粘贴 → 数值”）。",
+                                   code="import-formula")
+                    continue
                 if any(c not in (None, "") and str(c).strip() for c in cells):
                     yield ws.title, n, cells
     finally:
         wb.close()
+        formulas.close()
+
+
+def _column_letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(i + 1)
 
 
 def _csv_rows(src: Path, problems: Problems) -> Iterator[Row]:
@@ -110,13 +129,38 @@ def cell_text(v: Any) -> str:
 
 
 def cell_int(v: Any):
+    """An age or count: 45, 45.0, "45", "45岁", "45 周岁"."""
     if isinstance(v, bool):
         return v
     if isinstance(v, float) and v.is_integer():
         return int(v)
-    if isinstance(v, str) and v.strip().isdigit():
-        return int(v.strip())
+    if isinstance(v, str):
+        text = V.halfwidth(v).strip()
+        text = re.sub(r"\s*周?岁$", "", text)
+        if text.isdigit():
+            return int(text)
     return v if v not in ("",) else None
+
+
+def person(v: Any) -> str:
+    """A person's name: "张　伟" / "张 伟" (padded to the width of three
+    characters) is 张伟; spaces between Latin letters stay (Anna Li)."""
+    text = cell_text(v)
+    return re.sub(r"(?<=[\u3400-\u9fff·])[\s\u3000]+(?=[\u3400-\u9fff·])", "", text)
+
+
+def people(v: Any) -> list[str]:
+    """巡逻人员: "王志强、李秀英", "王志强,李秀英", "王志强 李秀英" (spaces separate
+    Chinese names only, and only when no 、 , ; does)."""
+    text = cell_text(v)
+    if not text:
+        return []
+    parts = re.split(r"[、,，;；/／\n]+", text)
+    if len(parts) == 1:
+        words = re.split(r"[\s\u3000]+", text)
+        if all(re.fullmatch(r"[\u3400-\u9fff·]{2,}", w) for w in words):
+            parts = words                      # 王志强 李秀英 (not: Anna Li)
+    return [p for p in (person(x) for x in parts) if p]
 
 
 def cell_phone(v: Any):
@@ -170,11 +214,19 @@ def cell_slot(v: Any):
 
 
 def cell_role(v: Any) -> str:
+    """职务: "队长", "☑队长、□组长、□队员", "□队长、■组长", "✓队员", "队员✓".
+    A mark that picks no single role ("√" alone, two roles ticked) is
+    returned as written, and the role check names it."""
     text = cell_text(v)
     if any(c in text for c in CHECK_MARKS):
+        picked = []
         for r in ROLES:
             i = text.find(r)
-            if i > 0 and text[i - 1] in CHECK_MARKS:
-                return r
-        return ""
-    return "" if text == "□队长、□组长、□队员" else text
+            if i < 0:
+                continue
+            before = text[i - 1] if i > 0 else ""
+            after = text[i + len(r)] if i + len(r) < len(text) else ""
+            if before in CHECK_MARKS and before or after in CHECK_MARKS and after:
+                picked.append(r)
+        return picked[0] if len(picked) == 1 else text
+    return "" if re.sub(r"[\s、，,]", "", text) == "□队长□组长□队员" else text

@@ -14,7 +14,8 @@ Rules (see docs/annex.md):
 - 巡逻时段: H:MM-H:MM, 0:00–24:00, the end after the start.
 - 巡逻人员 should be on the unit's roster (a warning: a helper may join once).
 - 金额: positive (批准金额 may be 0 = 不予批准), at most 2 decimals; 批准金额 ≤ 申请金额.
-- Dates inside the year the file is for.
+- 金额 below 1 亿元 (MAX_AMOUNT: a spreadsheet cell of 1e30 is a typo, not a sum).
+- Dates: one of the spellings of booklet.dates, inside the year the file is for.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
+from ..dates import DateError, parse_date, parse_date_or_none
 from ..errors import Problems
 from ..model import Loc
 from .model import AGE_MAX, AGE_MIN, PROFESSIONAL, ROLES, SOCIAL, Duty, Roster
@@ -31,6 +33,7 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-\d{7,8}$")
 SLOT = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 PERIOD = re.compile(r"^(\d{4})-(\d{2})/(\d{2})$")
+MAX_AMOUNT = Decimal(100_000_000)      # 金额 < 1 亿元 (schema/annex.schema.json says the same)
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：－—–～~．　", "0123456789:-----. ")
 
@@ -168,6 +171,11 @@ def check_amount(value, loc: Loc, problems: Problems, what: str,
         problems.error(loc, f"{what}「{value}」不是数字。", "写成数字（单位：元），如 6007.14。",
                        code="annex-amount")
         return None
+    if abs(d) >= MAX_AMOUNT:
+        problems.error(loc, f"{what} {value} 元太大（应小于 1 亿元）。",
+                       "检查是否多打了数字，或表格把数字显示成了科学计数法；金额以元为单位，如 6007.14。",
+                       code="annex-amount")
+        return None
     if d < 0 or (d == 0 and not allow_zero):
         problems.error(loc, f"{what}必须大于 0，这里是 {value}。",
                        "填写实际金额（元）。" + ("不予批准的请写 0。" if allow_zero else ""),
@@ -182,35 +190,25 @@ def check_amount(value, loc: Loc, problems: Problems, what: str,
 
 def check_date(value, loc: Loc, problems: Problems, what: str,
                year: Optional[int] = None) -> Optional[date]:
+    """A date by the one parser (booklet.dates); None with a problem if it is not one."""
     if value is None or value == "":
         return None
-    if isinstance(value, date) and not hasattr(value, "hour"):
-        if year is not None and value.year != year:
-            problems.error(loc, f"{what} {value.isoformat()} 不在 {year} 年内。",
-                           f"本文件记录的是 {year} 年的数据，请核对日期；其他年份的数据请分开记录。",
-                           code="annex-date-year")
-            return None
-        return value
-    text = str(value)
-    parsed = parse_date_text(text)
-    fix = (f"写成 {parsed.isoformat()}（年-月-日，不加引号）。" if parsed
-           else "写成 年-月-日，如 2017-03-05。")
-    problems.error(loc, f"{what}「{text}」不是日期。", fix, code="annex-date")
-    return None
-
-
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+    try:
+        d = parse_date(value)
+    except DateError as e:
+        problems.error(loc, f"{what}{e.what}", e.fix, code="annex-date")
+        return None
+    if year is not None and d.year != year:
+        problems.error(loc, f"{what} {d.isoformat()} 不在 {year} 年内。",
+                       f"本文件记录的是 {year} 年的数据，请核对日期；其他年份的数据请分开记录。",
+                       code="annex-date-year")
+        return None
+    return d
 
 
 def parse_date_text(text: str) -> Optional[date]:
-    """2017/03/05, 2017-3-5, 2017.3.5, 2017年3月5日 → date; None if not a date."""
-    m = _DATE_TEXT.match(halfwidth(str(text)).strip())
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+    """2017/03/05, 2017-3-5, 2017.3.5, 2017年3月5日 → date; None if not a date (booklet.dates)."""
+    return parse_date_or_none(str(text))
 
 
 def check_period(value, loc: Loc, problems: Problems, year: Optional[int]) -> str:
@@ -222,7 +220,7 @@ def check_period(value, loc: Loc, problems: Problems, year: Optional[int]) -> st
     if m:
         y, a, b = (int(g) for g in m.groups())
         ok = a % 2 == 1 and b == a + 1 and 1 <= a <= 11
-    if not ok:
+    if m is None or not ok:
         problems.error(loc, f"报备期「{text}」格式不对。",
                        "报备期是两个月，写成 年-单月/双月，如 \"2017-01/02\"、\"2017-03/04\" …… "
                        "\"2017-11/12\"。", code="annex-period")
@@ -238,7 +236,10 @@ def check_period(value, loc: Loc, problems: Problems, year: Optional[int]) -> st
 
 
 def filing_months(period: str) -> tuple[int, int, int]:
-    y, a, b = (int(g) for g in PERIOD.match(period).groups())
+    m = PERIOD.match(period)
+    if m is None:
+        raise ValueError(f"not a filing period: {period!r}")   # callers pass checked periods
+    y, a, b = (int(g) for g in m.groups())
     return y, a, b
 
 

@@ -30,7 +30,8 @@ def command(unit_id: str | None, project_dir: Path) -> None:
     out = output_root(project, "internal")
     count = 0
     for uid in ids:
-        for p in export_unit(project.annex[uid], out, project.config.unit(uid)):
+        for p in export_unit(project.annex[uid], out, project.config.unit(uid),
+                                project.config.year):
             click.echo(f"已导出：{p}")
             count += 1
     click.echo(f"共 {count} 个文件（内部资料，含个人信息，不得公开）。")

@@ -1,9 +1,12 @@
-"""booklet import roster|duty|funds FILE.xlsx|FILE.csv --unit ID [PROJECT_DIR] [--force]
+"""booklet import roster|duty|funds FILE.xlsx|FILE.csv --unit ID [PROJECT_DIR]
+[--force] [--allow-shrink] [--one-team]
 
 Turns a spreadsheet into validated annex YAML at
 assessments/annex/<ID>/roster.yml | duty.yml | funds.yml. Nothing is written
 if any row is wrong; each problem names the sheet and row (表 Sheet1 第 7 行).
-An existing file is replaced only with --force.
+An existing file is replaced only with --force, and an import that would
+remove most of it only with --allow-shrink. What changed and what the file
+now holds (teams with type and size, filings, requests) is printed.
 """
 from __future__ import annotations
 
@@ -11,22 +14,36 @@ from pathlib import Path
 
 import click
 
-from ..annex.importer import import_file
+from ..annex.importer import import_spreadsheet
 from ..annex.cli import FORM_CHOICE, load_quietly
 from ._common import project_dir
 
 
-@click.command(help="从 Excel（.xlsx）或 CSV 导入附件数据：roster 花名册、duty 执勤排班表、funds 用款审批表。\n\n"
+@click.command(help="从 Excel（.xlsx）或 CSV 导入附件数据：roster 花名册、duty 执勤排班表、funds 用款审批表。"
+                    "导入后列出改动和各队伍的人数。\n\n"
                     "(Import annex data from a spreadsheet into assessments/annex/ID/.)")
 @click.argument("form", type=FORM_CHOICE)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--unit", "unit_id", required=True, help="单位编号，如 hutang-01 (unit id)")
 @click.option("--force", is_flag=True, help="覆盖已有的文件 (replace an existing file)")
+@click.option("--allow-shrink", is_flag=True,
+              help="允许导入删除已有文件中的大部分数据（如清空花名册）(allow removing most of the existing data)")
+@click.option("--one-team", is_flag=True,
+              help="花名册确实只有一支队伍时使用 (the roster really has one team)")
 @project_dir
-def command(form: str, file: Path, unit_id: str, force: bool, project_dir: Path) -> None:
+def command(form: str, file: Path, unit_id: str, force: bool, allow_shrink: bool, one_team: bool,
+            project_dir: Path) -> None:
     project = load_quietly(project_dir)
-    target, problems = import_file(project.root, project.config, form, file, unit_id, force=force)
-    for w in problems.sorted():
+    r = import_spreadsheet(project.root, project.config, form, file, unit_id, force=force,
+                           allow_shrink=allow_shrink, one_team=one_team)
+    for w in r.problems.sorted():
         click.echo(w.format(), err=True)
-    n = len(problems.warnings)
-    click.echo(f"已导入：{target}" + (f"（{n} 个警告）" if n else ""))
+    n = len(r.problems.warnings)
+    click.echo(f"已导入：{r.target}" + (f"（{n} 个警告）" if n else ""))
+    if r.changes:
+        click.echo("与原文件相比：")
+        for line in r.changes:
+            click.echo(f"  {line}")
+    click.echo("现在的内容：")
+    for line in r.summary:
+        click.echo(f"  {line}")

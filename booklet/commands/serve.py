@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import html
+import io
 import sys
 import threading
 import time
@@ -26,7 +27,8 @@ from ..render.env import THEME_DIR
 from ._common import project_dir
 
 HOST = "127.0.0.1"
-WATCHED = (CONFIG_FILE, "rubrics", "assessments", "templates")
+WATCHED = (CONFIG_FILE, "rubrics", "assessments", "templates", "static")
+DOCS_PREFIX = "/docs/"
 TRIES = 10                      # ports tried after the default one is taken
 
 
@@ -38,6 +40,33 @@ class _State:
         self.message = "网站正在生成，请稍候刷新。"
 
 
+def docs_page(url_path: str) -> Optional[bytes]:
+    """/docs/zh/ → the Chinese documentation (docs/zh/*.md) as HTML; None: not a page.
+    Links between the documents (x.md, ../errors.md) keep working."""
+    import markdown
+    from urllib.parse import unquote, urlsplit
+
+    from ..resources import docs_dir
+
+    rel = unquote(urlsplit(url_path).path)[len(DOCS_PREFIX):]
+    base = docs_dir()
+    name = rel + "index.md" if rel.endswith("/") or not rel else rel
+    if name.endswith(".html"):
+        name = name[:-5] + ".md"
+    target = (base / name).resolve()
+    if target.suffix != ".md" or not target.is_file() or not target.is_relative_to(base.resolve()):
+        return None
+    text = target.read_text(encoding="utf-8")
+    body = markdown.markdown(text, extensions=["tables", "fenced_code"])
+    title = html.escape(text.splitlines()[0].lstrip("# ").strip() if text else "booklet 文档")
+    return ("<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\">"
+            f"<title>{title}</title><style>body{{max-width:50em;margin:2em auto;padding:0 1em;"
+            "font-family:sans-serif;line-height:1.6}table{border-collapse:collapse}"
+            "td,th{border:1px solid #999;padding:.2em .5em}pre{background:#f4f4f4;padding:.5em}</style>"
+            f"<p><a href=\"{DOCS_PREFIX}zh/\">文档首页</a> · <a href=\"/\">成绩网站</a></p>"
+            f"{body}</html>").encode("utf-8")
+
+
 def _handler(state: _State):
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
@@ -45,6 +74,19 @@ def _handler(state: _State):
             super().__init__(*args, directory=str(site) if site else None, **kwargs)
 
         def send_head(self):
+            if self.path in (DOCS_PREFIX[:-1], DOCS_PREFIX, DOCS_PREFIX + "zh"):
+                self.send_response(301)
+                self.send_header("Location", DOCS_PREFIX + "zh/")
+                self.end_headers()
+                return None
+            if self.path.startswith(DOCS_PREFIX):
+                page = docs_page(self.path)
+                self.send_response(200 if page is not None else 404)
+                page = page if page is not None else "<!doctype html><meta charset=\"utf-8\"><p>没有这个文档。<a href=\"/docs/zh/\">文档首页</a></p>".encode("utf-8")
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                return io.BytesIO(page)
             if state.site_dir is None or not state.site_dir.is_dir():
                 body = ("<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\">"
                         "<meta http-equiv=\"refresh\" content=\"2\"><title>booklet 预览</title>"

@@ -34,6 +34,7 @@ ctx.clean ignores both.
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 from pathlib import Path
 from typing import Callable, Optional
@@ -44,9 +45,10 @@ from .batch import batch_html, carrier_html, group_batches
 from .cache import PdfCache, render_key
 from .env import THEME_DIR, make_env
 from .manifest import Manifest, fast_key, save_manifest
-from .pdf import RenderJob, RenderSettings, default_workers, render_all, stderr_is_tty
+from .pdf import RenderJob, RenderSettings
 from .plan import Doc, plan_documents, qpdf_available
 from .write import CSS_MARK, html_for, load_css, render_html, write_html
+from .workers import default_workers, render_all, stderr_is_tty
 
 #: figures of the last build_pdfs call (for the CLI summary and the benchmark)
 LAST_STATS: dict = {}
@@ -124,13 +126,13 @@ def build_pdfs(ctx: BuildContext, only: Optional[Callable[[Doc], bool]] = None) 
                                   roots, ctx.pdf_variant, project_templates=root / "templates")
         jobs = []
         for i, (jk, d) in enumerate(todo.items()):
-            members = job_members.get(jk)
-            if members:
-                def batch_for(breaks, part=None, page_start=None, _m=members):
+            group = job_members.get(jk)
+            if group:
+                def batch_for(breaks, part=None, page_start=None, _m=group):
                     return batch_html(env, _m, breaks)
                 jobs.append(RenderJob(i, batch_for, d.html_path.resolve().as_uri(), d.origin, jk,
                                       sig=("batch",) + d.sig,
-                                      members=[(m.key, carrier_html(m)) for m in members]))
+                                      members=[(m.key, carrier_html(m)) for m in group]))
             else:
                 jobs.append(RenderJob(i, html_for(env, d), d.html_path.resolve().as_uri(),
                                       d.origin, d.key, d.parts, d.sig))
@@ -142,8 +144,7 @@ def build_pdfs(ctx: BuildContext, only: Optional[Callable[[Doc], bool]] = None) 
         bar = None
         if ctx.progress and stderr_is_tty():
             import click
-            bar = click.progressbar(length=len(jobs), label="生成 PDF",
-                                    file=click.get_text_stream("stderr"))
+            bar = click.progressbar(length=len(jobs), label="生成 PDF", file=sys.stderr)
             bar.__enter__()
         try:
             done = render_all(jobs, settings, store, workers=workers,

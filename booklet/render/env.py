@@ -197,7 +197,7 @@ def _template_error_text(exc: BaseException, rel: str) -> str:
     return f"模板 {rel} 出错：{type(exc).__name__}: {exc}"
 
 
-def make_env(project_root: str | Path | None = None) -> jinja2.Environment:
+def make_env(project_root: str | Path | None = None) -> _ProjectEnvironment:
     """One environment per build; templates are compiled once and cached.
     Sandboxed: templates (the project's overrides too) cannot run code."""
     loaders: list[jinja2.BaseLoader] = []
@@ -219,12 +219,3 @@ def make_env(project_root: str | Path | None = None) -> jinja2.Environment:
     env.project_templates = custom
     env.filters.update(FILTERS)
     return env
-
-
-def template_sources(env: jinja2.Environment) -> list[Path]:
-    """Every template/CSS file the environment can see (for incremental builds)."""
-    files: list[Path] = []
-    for loader in env.loader.loaders:  # type: ignore[union-attr]
-        for base in loader.searchpath:  # type: ignore[attr-defined]
-            files.extend(p for p in Path(base).rglob("*") if p.is_file())
-    return sorted(files)

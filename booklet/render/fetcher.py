@@ -119,7 +119,7 @@ def SafeFetcher(roots: Iterable[Path | str], origin: Optional[Loc] = None,
 def unwrap_fetch_error(exc: BaseException) -> BaseException:
     """WeasyPrint wraps a fetcher's exception in FatalURLFetchingError; give
     back our BookletError if that is what stopped the rendering."""
-    seen = exc
+    seen: Optional[BaseException] = exc
     while seen is not None:
         if isinstance(seen, BookletError):
             return seen
@@ -133,6 +133,7 @@ def resolve_photo(root: Path, photo: str, loc: Loc) -> Path:
     real, bad = photos.resolve_photo(root, photo)
     if bad:
         raise BookletError(bad.what, loc=loc, fix=bad.fix)
+    assert real is not None        # resolve_photo gives the file or why not
     return real
 
 

@@ -52,10 +52,12 @@ def fit_columns(rubric: Rubric) -> list[PCol]:
     n_unknown = sum(1 for w in given if not w)
     if n_unknown:
         rest = max(text_w - known, DEFAULT_WIDTH * n_unknown)
-        given = [w or rest / n_unknown for w in given]
-    total = sum(given, Decimal(0)) or Decimal(1)
-    out = []
-    for c, w in zip(cols, given):
+        widths = [w or rest / n_unknown for w in given]
+    else:
+        widths = [w for w in given if w]
+    total = sum(widths, Decimal(0)) or Decimal(1)
+    out: list[PCol] = []
+    for c, w in zip(cols, widths):
         mm = w * text_w / total
         pct = (w * 100 / total).quantize(Decimal("0.001"))
         out.append(PCol(c.key, c.header, mm, f"{pct}%",

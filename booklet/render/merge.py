@@ -40,7 +40,7 @@ class _Marks:
 def bookmark_tree(pages: list[PageMarks], scale: float = 0.75) -> list:
     """The outline tree of pages from several documents, as WeasyPrint makes it."""
     from weasyprint.document import Document
-    return Document.make_bookmark_tree(_Marks(pages), scale, transform_pages=True)  # type: ignore[arg-type]
+    return Document.make_bookmark_tree(_Marks(pages), scale, transform_pages=True)
 
 
 def _run(*args: str) -> bytes:

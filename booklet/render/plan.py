@@ -142,7 +142,7 @@ class _Planner:
         self.records_by_file = {r.loc.file: r for r in self.project.records}
         self.hashes = _PhotoHashes(ctx.cache_dir)
         self.photo_ok: dict[tuple[str, str], Optional[Path]] = {}
-        self.results_by = {}
+        self.results_by: dict[tuple[str, str], list[Result]] = {}
         for r in ctx.results:
             self.results_by.setdefault((r.rubric_id, r.unit_id), []).append(r)
         for lst in self.results_by.values():
@@ -190,8 +190,8 @@ class _Planner:
 
     # -- records
     def _record(self, res: Result):
-        recs = [self.records_by_file.get(f) for f in res.record_files]
-        recs = [r for r in recs if r is not None]
+        found = [self.records_by_file.get(f) for f in res.record_files]
+        recs = [r for r in found if r is not None]
         for r in recs:
             if r.kind == "assessment":
                 return r

@@ -111,6 +111,7 @@ class Sheet:
         spec = COLUMNS.get(col.key)
         if spec is None:                   # a key of the items' `fields`
             return PCell(md_inline(item.fields.get(col.key, "")), "c-text")
+        assert spec.cell is not None       # only the section column has none; its runs are made apart
         return PCell(spec.cell(item, score, self._text), spec.css)
 
     def _section_cell(self, sec: Section, col: PCol) -> PCell:
@@ -159,9 +160,12 @@ class Sheet:
                 ci = keys.index("number")
                 start = first
                 for r in range(first + 1, last + 1):
-                    if r == last or rows[r][ci].html != rows[start][ci].html:
+                    head = rows[start][ci]
+                    assert head is not None       # every item row has its 序号 cell
+                    cur = rows[r][ci] if r < last else None
+                    if cur is None or cur.html != head.html:
                         if r - start > 1:
-                            runs.append(_Run(ci, start, r, rows[start][ci]))
+                            runs.append(_Run(ci, start, r, head))
                             for rr in range(start, r):
                                 rows[rr][ci] = None
                         start = r
@@ -219,7 +223,7 @@ class Sheet:
 
     @property
     def header_cells(self) -> list[PCell]:
-        cells = []
+        cells: list[PCell] = []
         for c in self.columns:
             if c.header_span == 0 and cells:
                 cells[-1].colspan += 1
@@ -336,7 +340,7 @@ class Sheet:
                 " applied" if line["applied"] else "", text))
         values: dict[str, Markup] = {}
         key = self._value_key("score")
-        if key and self.filled and self.result.vetoed:
+        if key and self.result is not None and self.result.vetoed:
             values[key] = escape("否决")
         return self.spanning_row(values, Markup("").join(items), first=escape("一票否决"))
 

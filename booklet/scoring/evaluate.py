@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Optional, Union
+from typing import Generic, Optional, TypeVar
 
 from ..model import Finding, Item, Rule, Unit, VetoFinding
 from .fmt import q2
@@ -17,11 +17,13 @@ from .result import Adjustment
 
 NOTE_NOT_APPLICABLE = "本规则不适用于该单位"
 
+F = TypeVar("F", Finding, VetoFinding)
+
 
 @dataclass(frozen=True)
-class Entry:
+class Entry(Generic[F]):
     """A finding (or veto finding) of the record being scored, with where it came from."""
-    finding: Union[Finding, VetoFinding]
+    finding: F
     derived: bool = False              # computed from annex data, not typed
     averaged: bool = False             # from an inspection of a `rollup: average` calendar
 
@@ -50,7 +52,7 @@ def applies(rule: Rule, unit: Optional[Unit]) -> bool:
     return any(unit.has(w) for w in rule.applies_to)
 
 
-def evaluate(item: Optional[Item], rule: Rule, entry: Entry, unit: Optional[Unit],
+def evaluate(item: Optional[Item], rule: Rule, entry: Entry[Finding], unit: Optional[Unit],
              scope: Scope, average_over: Optional[int]) -> list[Pending]:
     """The pending adjustment(s) of one finding of `rule`.
 

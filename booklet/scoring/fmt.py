@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Optional, Union
 
 from ..textfmt import fmt_points, fmt_signed  # noqa: F401  (one implementation, re-exported)
@@ -15,8 +15,16 @@ ZERO = Decimal(0)
 
 
 def q2(value: Decimal) -> Decimal:
-    """Round half up to two decimals (the precision every result is kept at)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round half up to two decimals (the precision every result is kept at).
+
+    The context's precision grows with the number, so a large value (a count
+    of 29 digits times an amount) is rounded, not an InvalidOperation; the
+    schemas bound every input far below that (schemacheck.MAX_MAGNITUDE)."""
+    value = Decimal(value)
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {value}")
+    prec = max(28, value.adjusted() + 4)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=Context(prec=prec))
 
 
 def json_number(value: Optional[Decimal]) -> Union[int, float, None]:

@@ -180,7 +180,7 @@ register(RuleKind(
 def _trend(rule: Rule, f: Finding, scope: Scope) -> list[Part]:
     out = trend_effect(rule, f)
     note = ""
-    if out.bounded == "max":
+    if out.bounded == "max" and rule.max is not None:
         note = cap_note(rule, rule.max)
     elif out.bounded == "min":
         note = f"已扣至下限（{p(rule.min)}分）"
@@ -267,15 +267,16 @@ def missing_source_note(rule: Rule, item: Item) -> str:
     return f"未录入单项考核分数，该项按{basis}计"
 
 
-def _scored_item(rule: Rule, f: Finding, scope: Scope, what: str) -> Item:
+def _scored_item(rule: Rule, f: Finding, scope: Scope, what: str) -> tuple[Item, Decimal]:
+    """The item a convert/rank rule scores, with its points."""
     item = scope.item
     if item is None or item.points is None:
         raise RuleError(f"{f.loc}: {what}规则 {rule.id} 只能用于有分值的项")
-    return item
+    return item, item.points
 
 
 def _convert(rule: Rule, f: Finding, scope: Scope) -> list[Part]:
-    item = _scored_item(rule, f, scope, "折算")
+    item, points = _scored_item(rule, f, scope, "折算")
     if f.value is None:
         value = source_value(rule, scope.ctx, scope.self_mode)
         if value is None:
@@ -283,7 +284,7 @@ def _convert(rule: Rule, f: Finding, scope: Scope) -> list[Part]:
         scale = rule.scale
     else:
         value, scale = f.value, f.scale or rule.scale
-    return [Part(convert_value(item.points, value, scale), value=value)]
+    return [Part(convert_value(points, value, scale), value=value)]
 
 
 def _check_convert(rule: Rule, f: Finding, where: str, problems: Problems) -> None:
@@ -314,7 +315,7 @@ register(RuleKind(
 
 
 def _rank(rule: Rule, f: Finding, scope: Scope) -> list[Part]:
-    item = _scored_item(rule, f, scope, "排位")
+    item, points = _scored_item(rule, f, scope, "排位")
     if f.value is None:
         raise RuleError(f"{f.loc}: 排位规则 {rule.id} 须填写 value（次数）")
     best = scope.ctx.rank_best.get((item.id, rule.id))
@@ -322,7 +323,7 @@ def _rank(rule: Rule, f: Finding, scope: Scope) -> list[Part]:
         return [Part(ZERO, IN, f"不参加排位（非{rule.group_by or '排位'}单位）")]
     if scope.self_mode and f.value > best:
         best = f.value
-    return [Part(rank_value(item.points, best, f.value, rule.amount or ZERO),
+    return [Part(rank_value(points, best, f.value, rule.amount or ZERO),
                  note=f"最多{p(best)}次")]
 
 

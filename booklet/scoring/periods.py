@@ -123,7 +123,7 @@ def _aggregate(adj_lists: list[tuple[str, list[Adjustment]]], n: int, how: str,
     `target`: what the amounts must add up to (the item's score minus its
     start); a difference left by rounding each average to 0.01 goes to the
     last adjustment, with a note."""
-    acc: dict[tuple, list] = {}
+    acc: dict[str | tuple[str, str], list] = {}
     for period, adjs in adj_lists:
         for a in adjs:
             key = a.rule_id if a.note != "加分" else (a.rule_id, "加分")

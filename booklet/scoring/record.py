@@ -64,6 +64,7 @@ class RubricIndex:
             r.dedupe == "subject" for r in [*self.rules.values(), *self.rubric_rules.values()])
         self.auto_keys: dict[tuple[str, str], list] = {}
         for v in self.auto_vetoes:
+            assert v.auto is not None       # auto_vetoes holds only vetoes with `auto`
             self.auto_keys.setdefault((str(v.auto["item"]), str(v.auto["rule"])), []).append(v)
 
     def rule_for(self, f: Finding) -> tuple[Optional[Item], Rule]:
@@ -81,7 +82,7 @@ class RubricIndex:
         return item, rule
 
 
-def _score_findings(index: RubricIndex, unit: Optional[Unit], entries: Sequence[Entry],
+def _score_findings(index: RubricIndex, unit: Optional[Unit], entries: Sequence[Entry[Finding]],
                     ctx: Context, *, average_over: Optional[int] = None,
                     self_mode: bool = False) -> tuple[list[ItemScore], list[Adjustment]]:
     pending: list[Pending] = []
@@ -123,13 +124,15 @@ def _score_findings(index: RubricIndex, unit: Optional[Unit], entries: Sequence[
             if not self_mode:
                 placed.append((IN, make_adjustment(rule, f, ZERO, False,
                                                    missing_source_note(rule, item))))
+        elif item.points is None:
+            raise RuleError(f"{rule.loc}: 折算规则 {rule.id} 只能用于有分值的项")
         else:
             a = make_adjustment(rule, f, convert_value(item.points, src, rule.scale), False,
                                 f"来自单项考核 {rule.source}")
             a.value = src
             placed.append((SET, a))
 
-    items = [assemble_item(it, per_item.get(it.id, ()),
+    items = [assemble_item(it, per_item.get(it.id, []),
                            zero_full=all_zero_trend.get(it.id, False))
              for it in index.items]
     cap_rubric_bonuses(rubric_adjs, index.rubric.bonus_cap)

@@ -155,8 +155,8 @@ def render_csv(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) ->
 def render_table(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) -> str:
     """One table per rubric and period, ranked, with Chinese headings."""
     blocks = []
-    for (rid, period), group in groupby(results, key=lambda r: (r.rubric_id, r.period)):
-        group = list(group)
+    for (rid, period), run in groupby(results, key=lambda r: (r.rubric_id, r.period)):
+        group = list(run)
         rub = rubrics.get(rid)
         title = f"{rub.title}（{rid}）" if rub else rid
         has_self = any(r.self_total is not None for r in group)
@@ -247,7 +247,8 @@ def render_explain(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}
     for r in results:
         rub = rubrics.get(r.rubric_id)
         items = {it.id: it for it in rub.items} if rub else {}
-        rules = {(it.id, rl.id): rl for it in items.values() for rl in it.rules}
+        rules: dict[tuple[Optional[str], str], Rule] = {
+            (it.id, rl.id): rl for it in items.values() for rl in it.rules}
         if rub is not None:
             rules.update({(None, rl.id): rl for rl in rub.bonuses + rub.extra_deductions})
         title = rub.title if rub else r.rubric_id

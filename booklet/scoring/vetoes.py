@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
+from ..model import Finding, VetoFinding
 from .evaluate import Entry
 from .items import join_note
 from .result import VetoHit
@@ -12,8 +13,8 @@ if TYPE_CHECKING:                      # record.py imports this module
     from .record import RubricIndex
 
 
-def veto_hits(index: "RubricIndex", findings: Sequence[Entry],
-              vetoes: Sequence[Entry]) -> list[VetoHit]:
+def veto_hits(index: "RubricIndex", findings: Sequence[Entry[Finding]],
+              vetoes: Sequence[Entry[VetoFinding]]) -> list[VetoHit]:
     """The record's vetoes, the derived ones and those raised by `auto` rules.
 
     auto {item, rule, min_count}: the number of occurrences (the findings'
@@ -22,12 +23,12 @@ def veto_hits(index: "RubricIndex", findings: Sequence[Entry],
     min_count. One hit per condition; reasons of the same condition are joined.
     """
     hits: dict[str, VetoHit] = {}
-    for e in vetoes:
-        vf = e.finding
+    for ve in vetoes:
+        vf = ve.finding
         v = index.vetoes.get(vf.condition)
         text = v.text if v is not None else vf.condition
         _add_hit(hits, VetoHit(id=vf.condition, text=text, reason=vf.reason,
-                               source=vf.loc, derived=e.derived))
+                               source=vf.loc, derived=ve.derived))
     keys = index.auto_keys
     counts: dict[tuple[str, str], list] = {}     # key → [n, first entry, months]
     for e in findings if keys else ():

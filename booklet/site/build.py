@@ -136,7 +136,7 @@ class _Site:
             except (OSError, UnicodeDecodeError):
                 continue
             at = text.find(url)
-            if at >= 0:
+            if at >= 0 and self.custom is not None:     # overrides lie in self.custom
                 return Loc(f"templates/{path.relative_to(self.custom).as_posix()}",
                            text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
         return Loc(f"templates/{template}" if (self.custom and (self.custom / template).is_file())

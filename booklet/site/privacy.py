@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..model import Project
+from ..model import Loc, Project
 from ..scoring.result import Adjustment, Result
 from ..textfmt import mask_phone
 
@@ -42,10 +42,12 @@ def public_text(text: str | None) -> str:
     return mask_phone(text)
 
 
-def _internal_places(project: Project) -> tuple[set, set, dict]:
+def _internal_places(project: Project) -> tuple[set[Loc], set[Loc], dict[str, frozenset[str]]]:
     """(locs of internal findings, locs of internal vetoes,
     record file -> item ids whose self-assessment note is internal)."""
-    findings, vetoes, notes = set(), set(), {}
+    findings: set[Loc] = set()
+    vetoes: set[Loc] = set()
+    notes: dict[str, frozenset[str]] = {}
     for rec in project.records:
         fs = list(rec.findings)
         if rec.self_assessment is not None:

@@ -207,7 +207,7 @@ class SiteData:
         rows.sort(key=lambda row: (row.rank if row.rank is not None else 10**9,
                                    row.value if lower else -row.value, row.unit_id))
         values = [row.value for row in rows]
-        avg = _q(sum(values) / len(values)) if values else None
+        avg = _q(sum(values, Decimal(0)) / len(values)) if values else None
         counts = Counter(row.grade for row in rows if row.grade)
         grades = [(g, counts[g]) for g in grade_names if counts.get(g)]
         grades += [(g, n) for g, n in sorted(counts.items()) if g not in grade_names]
@@ -233,6 +233,3 @@ class SiteData:
                 if not note.internal and note.text:
                     out.append(public_text(note.text))
         return out
-
-    def town_average(self, view: RubricView) -> list[Optional[Decimal]]:
-        return [pv.average for pv in view.trend]
