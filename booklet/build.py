@@ -268,8 +268,9 @@ def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = Fal
 def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, site_dir,
                       internal_dir, as_of, echo) -> BuildContext | KeptOutput:
     t0 = time.perf_counter()
-    options = {"pdf": pdf, "variant": pdf_variant, "site": site_dir, "internal": internal_dir,
-               "as_of": as_of.isoformat() if as_of else None}
+    options = {"pdf": pdf, "variant": pdf_variant, "site": site_dir, "internal": internal_dir}
+    if as_of is not None:       # else the as-of date comes from the inputs (in the build id)
+        options["as_of"] = as_of.isoformat()
     print_ = fingerprint(root, options)
 
     # load: booklet.yml once, first, since it says where the last outputs are
