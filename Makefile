@@ -7,7 +7,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-APT_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils qpdf chromium faketime
+APT_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils qpdf chromium nodejs faketime
 JOBS ?=
 
 FUZZ_COUNT ?= 5000
@@ -17,7 +17,7 @@ FUZZ_COUNT ?= 5000
 build: $(VENV)/.installed
 	$(BIN)/booklet build $(if $(JOBS),--jobs $(JOBS))
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(VENV)/axe/.installed
 	$(BIN)/python -m mypy booklet
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -54,6 +54,19 @@ $(VENV)/.system-deps:
 $(VENV)/.installed: $(VENV)/.system-deps pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+# axe-core (npm) for the site's accessibility tests (tests/test_site_a11y.py)
+$(VENV)/axe/.installed: $(VENV)/.system-deps
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	  else echo "缺少 npm，请以 root 身份运行: apt-get install -y npm"; \
+	       echo "(npm is missing: Debian's nodejs ships it as the separate npm package.)"; exit 1; fi; \
+	  echo "安装系统软件包: npm"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; \
+	fi
+	npm install --prefix $(VENV)/axe --no-audit --no-fund --silent axe-core@4
 	@touch $@
 
 clean:

@@ -31,10 +31,9 @@ from .render.booklets import build_pdfs
 from .render.cache import code_hash
 from .scoring import score_project
 from .scoring.result import Result
-from .site.build import build_site
+from .site.build import build_site, write_downloads
 from .staging import (CACHE_DIR, STAGING_MARK, check_is_folder, make_staging, os_error,
-                      write_staging_mark,
-                      project_lock, remove_stale_stagings, shown)
+                      project_lock, remove_stale_stagings, shown, write_staging_mark)
 from .validate import validate_project
 
 MARKER = ".booklet-output"      # marks a folder booklet may replace
@@ -70,7 +69,8 @@ def writers(pdf: bool) -> list[tuple[str, Callable[[BuildContext], list[Path]]]]
     """The render stage: each writer with the label printed after it ran."""
     stages: list[tuple[str, Callable[[BuildContext], list[Path]]]] = [("网站", build_site)]
     if pdf:
-        stages += [("PDF 台账与评分表", build_pdfs), ("空白附件表格", build_blank_forms)]
+        stages += [("PDF 台账与评分表", build_pdfs), ("空白附件表格", build_blank_forms),
+                   ("下载页（文件大小）", write_downloads)]
     return stages
 
 

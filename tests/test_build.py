@@ -98,8 +98,10 @@ def test_the_pipeline_names_every_writer():
     from booklet import build
     from booklet.annex.print import build_blank_forms
     from booklet.render.booklets import build_pdfs
-    from booklet.site.build import build_site
-    assert [w for _, w in build.writers(pdf=True)] == [build_site, build_pdfs, build_blank_forms]
+    from booklet.site.build import build_site, write_downloads
+    # the downloads page is written again last, when every PDF's size is known
+    assert [w for _, w in build.writers(pdf=True)] == [build_site, build_pdfs, build_blank_forms,
+                                                       write_downloads]
     assert [w for _, w in build.writers(pdf=False)] == [build_site]
 
 

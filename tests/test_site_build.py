@@ -308,3 +308,127 @@ def test_charts_escape_and_describe():
 def test_public_text_masks_numbers(raw, shown):
     from booklet.site.privacy import public_text
     assert public_text(raw) == shown
+
+
+# ------------------------------------------------------------ the example town, as a resident reads it
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _text(html: str) -> str:
+    import html as htmllib
+    return re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def _block(html: str, start: str, end: str) -> str:
+    i = html.index(start)
+    return html[i:html.index(end, i)]
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    from booklet import build
+    out = tmp_path_factory.mktemp("example")
+    ctx = build.prepare(REPO, site_dir=out / "site", internal_dir=out / "internal", pdf=False)
+    build_site(ctx)
+    return out / "site", ctx
+
+
+def test_earned_rubric_shows_what_was_lost_and_why(example):
+    site, _ = example
+    page = (site / paths.unit_page("hutang-01")).read_text(encoding="utf-8")
+    card = _text(_block(page, 'id="hutang-2017-2017-Q3"', "</details>"))
+    # 府前社区 Q3: 83.1 of 100, so 16.9 lost: item 10 earned 10 of 20, item 11 one case
+    # (有一起得2分) of 8, item 12 3 + 11×0.1 of 5
+    assert "得分 83.1 · 失分 16.9" in card
+    assert "失分 加分 得分、失分事由" in card
+    assert "失10分 本项20分，按以上条款得10分" in card
+    assert "失6分 本项8分，按以上条款得2分" in card
+    assert "失0.9分 本项5分，按以上条款得4.1分" in card
+    assert "合计 100 83.1 16.9 满分100分，失分合计16.9分，得分83.1分" in card
+    rows = list(csv.DictReader(io.StringIO((site / paths.SCORES_CSV).read_text(encoding="utf-8-sig"))))
+    (row,) = [r for r in rows if r["单位编号"] == "hutang-01" and r["考核期编号"] == "2017-Q3"]
+    assert row["得分"] == "83.1" and row["失分合计"] == "16.9"
+
+
+def test_year_card_says_what_it_adds_up(example):
+    site, _ = example
+    page = (site / paths.unit_page("hutang-01")).read_text(encoding="utf-8")
+    card = _text(_block(page, 'id="hutang-2017-2017"', "</details>"))
+    # the four quarters of 府前社区: 85.1 + 82.6 + 83.1 + 86.2 = 337, averaged (year_end: average)
+    assert ("全年4次考核得出：第一季度 85.1分、第二季度 82.6分、第三季度 83.1分、第四季度 86.2分，"
+            "全年4次考核共计337分，年度得分取平均：337 ÷ 4 = 84.25分") in card
+    assert "×16" not in card and "×4" not in card      # counts of four quarters are not teams
+
+
+def test_veto_is_shown_once_per_unit(example):
+    site, _ = example
+    index = (site / paths.INDEX).read_text(encoding="utf-8")
+    q3 = _block(index, 'id="r-hutang-2017-2017-Q3"', "</details>")
+    row = _block(q3, '<tr data-unit="华阳社区"', "</tr>")
+    assert row.count("一票否决") == 2      # data-grade="一票否决" and the one badge
+    assert _text(row).count("一票否决") == 1
+    stats = _block(q3, '<dl class="stats">', "</dl>")
+    assert stats.count("<dt>一票否决</dt>") == 1
+    unit = (site / paths.unit_page("hutang-37")).read_text(encoding="utf-8")
+    over = _block(unit, '<table class="overview-table">', "</table>")
+    rows = [_text(r) for r in re.findall(r"<tr.*?</tr>", over, re.S)]
+    (q3row,) = [r for r in rows if "2017年第三季度" in r]
+    assert q3row.count("一票否决") == 1
+    assert all(r.count("一票否决") <= 1 for r in rows)
+
+
+def test_data_dates_belong_to_their_rubric(example):
+    site, ctx = example
+    index = (site / paths.INDEX).read_text(encoding="utf-8")
+    lead = _block(index, '<p class="lead">', "</p>")
+    assert "数据截至" not in lead
+    hutang = _text(_block(index, 'id="r-hutang-2017"', "</section>"))
+    newest = max(r.date for r in ctx.results if r.rubric_id == "hutang-2017" and r.date)
+    assert newest.year == 2017
+    assert f"数据截至{newest.year}年{newest.month}月{newest.day}日" in hutang
+    assert "2022年" not in hutang
+    unit = (site / paths.unit_page("hutang-01")).read_text(encoding="utf-8")
+    footer = _text(_block(unit, "<footer", "</footer>"))
+    mine = max(r.date for r in ctx.results if r.unit_id == "hutang-01" and r.date)
+    assert f"本页数据截至{mine.year}年{mine.month}月{mine.day}日" in footer
+    assert "2022年" not in footer
+
+
+def test_rubrics_in_one_order_everywhere(example):
+    site, _ = example
+    index = (site / paths.INDEX).read_text(encoding="utf-8")
+    cards = re.findall(r'<li><a href="rubrics/([^"]+)\.html">', _block(index, 'id="rubrics"', "</section>"))
+    blocks = re.findall(r'<section class="rubric-block" id="r-([^"]+)"', index)
+    assert cards[:len(blocks)] == blocks and len(cards) == 5
+    about = (site / paths.ABOUT).read_text(encoding="utf-8")
+    assert re.findall(r'<li><a href="rubrics/([^"]+)\.html">', about) == cards
+    downloads = (site / paths.DOWNLOADS).read_text(encoding="utf-8")
+    titles = re.findall(r"<h3>([^<]+)</h3>", downloads)
+    assert titles[:5] == [re.search(rf'id="r-{c}-h">([^<]+)<', index).group(1)
+                          if c in blocks else None for c in cards][:5]
+
+
+def test_downloads_list_each_file_size(example):
+    site, _ = example
+    from booklet.site.build import file_size
+    downloads = (site / paths.DOWNLOADS).read_text(encoding="utf-8")
+    for rel in (paths.SCORES_CSV, paths.SCORES_XLSX):
+        size = (site / rel).stat().st_size
+        assert size > 1024
+        assert re.search(rf'href="{re.escape(str(rel))}" download>[^<]*</a> <span class="size">'
+                         rf'（{re.escape(file_size(size))}）</span>', downloads), rel
+    assert file_size(812) == "812 字节" and file_size(46_387) == "45.3 KB"
+    assert file_size(2_202_009) == "2.1 MB"
+
+
+def test_empty_issuer_leaves_no_dangling_dot(tmp_path):
+    project, results = small_project(tmp_path / "project")
+    for rb in project.rubrics.values():
+        rb.issuer = ""
+    site = tmp_path / "site"
+    build_site(context(project, results, site, pdf=False))
+    for path in html_files(site):
+        for meta in re.findall(r'<p class="(?:meta|lead)">(.*?)</p>', path.read_text(encoding="utf-8"), re.S):
+            text = _text(meta).strip()
+            assert not text.startswith("·") and "· ·" not in text and not text.endswith("·"), (path, text)

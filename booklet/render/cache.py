@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 # Bump when the writer changes in a way that changes PDF bytes for the same HTML.
-CODE_VERSION = "booklet-pdf-1"
+CODE_VERSION = "booklet-pdf-2"
 PRUNE_AFTER_S = 14 * 24 * 3600
 CODE_SUFFIXES = (".py", ".html", ".css", ".js", ".svg", ".json", ".yml")
 PACKAGE = Path(__file__).resolve().parent.parent

@@ -14,6 +14,7 @@ shows it.
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Mapping, Optional
@@ -135,6 +136,59 @@ def resolve_photo(root: Path, photo: str, loc: Loc) -> Path:
         raise BookletError(bad.what, loc=loc, fix=bad.fix)
     assert real is not None        # resolve_photo gives the file or why not
     return real
+
+
+# A ledger photo prints in a figure 46 % of the text width (156 mm on A4 with
+# the binding margins) and at most 70 mm high (print.css figure.photo): about
+# 72 × 70 mm. 300 dpi at that size is enough for any office printer; a camera
+# photo (4000 × 3000) is downscaled to fit PRINT_PHOTO_PX before it is
+# embedded. Same file, same bytes: the copy is keyed by the photo's content
+# hash and the target size, and written without metadata.
+PRINT_PHOTO_DPI = 300
+PRINT_PHOTO_MM = (75, 70)
+PRINT_PHOTO_PX = tuple(round(mm / 25.4 * PRINT_PHOTO_DPI) for mm in PRINT_PHOTO_MM)
+
+
+def print_photo(src: Path, digest: str, cache_dir: Path) -> Path:
+    """`src` as embedded in a PDF: itself when it is small enough (or not an
+    image Pillow reads: WeasyPrint then reports it), else a downscaled copy
+    kept in cache_dir/photos/ under its content hash."""
+    try:
+        from PIL import Image, ImageOps
+    except ImportError:                       # pragma: no cover - a WeasyPrint dependency
+        return src
+    max_w, max_h = PRINT_PHOTO_PX
+    try:
+        with Image.open(src) as probe:
+            w, h = probe.size
+            if probe.format not in ("JPEG", "PNG"):
+                return src
+            fmt = probe.format
+    except Exception:  # noqa: BLE001 - unreadable: leave it to the renderer
+        return src
+    if w <= max_w and h <= max_h:
+        return src
+    ext = ".jpg" if fmt == "JPEG" else ".png"
+    out = Path(cache_dir) / "photos" / f"{digest[:24]}-{max_w}x{max_h}{ext}"
+    if out.is_file():
+        return out
+    try:
+        with Image.open(src) as opened:
+            im: Image.Image = ImageOps.exif_transpose(opened)
+            im.thumbnail((max_w, max_h), Image.Resampling.LANCZOS)
+            if fmt == "JPEG" and im.mode not in ("RGB", "L", "CMYK"):
+                im = im.convert("RGB")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_suffix(f".{os.getpid()}.tmp")
+            if fmt == "JPEG":
+                im.save(tmp, "JPEG", quality=90, optimize=False, progressive=False,
+                        subsampling=0)
+            else:
+                im.save(tmp, "PNG", optimize=False)
+            os.replace(tmp, out)
+    except Exception:  # noqa: BLE001 - keep the original rather than fail the build
+        return src
+    return out
 
 
 # ---------------------------------------------------------------- site pages

@@ -16,6 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 from ..errors import BookletError
 
@@ -121,3 +122,170 @@ def weasyprint_version() -> str | None:
         return version("weasyprint")
     except Exception:  # noqa: BLE001 - not installed
         return None
+
+
+# ---------------------------------------------------------------- compact subsets
+# WeasyPrint (70) subsets a font keeping every glyph id up to the highest one
+# used (HB_SUBSET_FLAGS_RETAIN_GIDS), because its content streams show glyph
+# ids as CIDs (Identity-H). For Noto CJK (CID-keyed CFF, ROS Adobe-Identity-0,
+# CID = glyph id) that is tens of thousands of empty slots in every face of
+# every PDF. Here the used glyphs alone are kept: HarfBuzz renumbers the
+# glyphs but keeps each one's CID in the CFF charset, and the CFF table is
+# embedded bare (FontFile3 /CIDFontType0C), where a PDF reader maps CIDs
+# through that charset (ISO 32000 §9.7.4.2). Content streams, widths,
+# ToUnicode and CIDSet (all keyed by CID) stay as they are. Any other font
+# (TrueType, a non-CID CFF) keeps WeasyPrint's own subset.
+#
+# Each subset also gets its own tag (ISO 32000 §9.6.4): six letters from the
+# hash of the subset and of the document part it belongs to, so that the
+# parts of a merged book never share a tag, and same input, same tag.
+
+_PATCHED = False
+_COMPACT: dict[int, bytes] = {}      # id(OTF subset bytes) -> bare CFF table
+
+
+def _sfnt_table(data: bytes, tag: bytes) -> Optional[bytes]:
+    import struct
+    if len(data) < 12:
+        return None
+    (count,) = struct.unpack(">H", data[4:6])
+    for i in range(count):
+        rec = data[12 + 16 * i: 28 + 16 * i]
+        if len(rec) < 16:
+            return None
+        t, _, off, length = struct.unpack(">4sIII", rec)
+        if t == tag:
+            return data[off:off + length]
+    return None
+
+
+def _cff_cids(cff: bytes) -> Optional[list[int]]:
+    """The CIDs of a CID-keyed CFF's glyphs, in glyph order (None: not CID-keyed)."""
+    import io
+
+    from fontTools.cffLib import CFFFontSet
+    fs = CFFFontSet()
+    fs.decompile(io.BytesIO(cff), None)
+    top = fs[fs.fontNames[0]]
+    if "ROS" not in top.rawDict:
+        return None
+    names = top.charset
+    cids = []
+    for n in names:
+        if n == ".notdef":
+            cids.append(0)
+        elif n.startswith("cid") and n[3:].isdigit():
+            cids.append(int(n[3:]))
+        else:
+            return None
+    return cids
+
+
+def _compact_subset(font, to_unicode, hinting) -> bool:
+    """Subset `font` (a weasyprint.pdf.fonts.Font) to its used glyphs only;
+    True if done (its CFF table is then kept in _COMPACT)."""
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+    from weasyprint.text.fonts import get_hb_object_data
+
+    if not harfbuzz_subset or not harfbuzz.hb_version_atleast(4, 1, 0):
+        return False
+    if "CFF " not in getattr(font, "tables", ()) or "fvar" in font.tables:
+        return False
+    # glyph ids past the font's end stand for missing characters (drawn as
+    # .notdef through the Encoding CMap WeasyPrint writes then)
+    gids = sorted({g for g in to_unicode if g < font.glyph_count} | {0})
+    inp = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(),
+                 harfbuzz_subset.hb_subset_input_destroy)
+    gid_set = harfbuzz_subset.hb_subset_input_glyph_set(inp)
+    arr = ffi.new(f"hb_codepoint_t[{len(gids)}]", gids)
+    harfbuzz.hb_set_add_sorted_array(gid_set, arr, len(gids))
+    flags = harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
+    if not hinting:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    if font.missing:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+    harfbuzz_subset.hb_subset_input_set_flags(inp, flags)
+    # no layout tables: their closure would add every alternate glyph
+    drop = harfbuzz_subset.hb_subset_input_set(inp, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
+    tags = sorted(harfbuzz.hb_tag_from_string(t, -1) for t in (
+        b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GDEF", b"GPOS", b"GSUB", b"JSTF",
+        b"LTSH", b"MATH", b"PCLT", b"SVG "))
+    tag_arr = ffi.new(f"hb_codepoint_t[{len(tags)}]", tags)
+    harfbuzz.hb_set_add_sorted_array(drop, tag_arr, len(tags))
+    face = harfbuzz_subset.hb_subset_or_fail(font.hb_face, inp)
+    if face == ffi.NULL:
+        return False
+    face = ffi.gc(face, harfbuzz.hb_face_destroy)
+    data = get_hb_object_data(face)
+    cff = _sfnt_table(data, b"CFF ") if data else None
+    if not cff:
+        return False
+    try:
+        cids = _cff_cids(cff)
+    except Exception:  # noqa: BLE001 - an unreadable subset: keep WeasyPrint's
+        return False
+    # every used glyph must keep its original id as CID (Adobe-Identity-0);
+    # glyphs HarfBuzz adds (components) are harmless
+    if cids is None or len(set(cids)) != len(cids) or not set(gids) <= set(cids):
+        return False
+    font.file_content = data
+    _COMPACT[id(data)] = cff
+    return True
+
+
+def _patch_weasyprint() -> None:
+    global _PATCHED
+    if _PATCHED:
+        return
+    from weasyprint.pdf.fonts import Font
+    original = Font._harfbuzz_subset
+
+    def subset(self, to_unicode, hinting):
+        if not _compact_subset(self, to_unicode, hinting):
+            original(self, to_unicode, hinting)
+    Font._harfbuzz_subset = subset
+    _PATCHED = True
+
+
+def _tag(salt: str, data: bytes) -> str:
+    import hashlib
+    d = hashlib.sha256(salt.encode() + b"\0" + data).digest()
+    return "".join(chr(65 + b % 26) for b in d[:6])
+
+
+def font_finisher(salt: str):
+    """A WeasyPrint `finisher` embedding compact CFF subsets with their own tags.
+    `salt` names the document part (distinct tags across merged parts)."""
+    _patch_weasyprint()
+
+    def finish(document, pdf) -> None:
+        import pydyf
+        renames: dict[bytes, bytes] = {}
+        by_ref: dict = {}
+        for obj in pdf.objects:
+            extra = getattr(obj, "extra", None)
+            if not isinstance(obj, pydyf.Stream) or extra is None:
+                continue
+            if extra.get("Subtype") != "/OpenType" or len(obj.stream) != 1:
+                continue
+            cff = _COMPACT.pop(id(obj.stream[0]), None)
+            if cff is not None:
+                obj.stream = [cff]
+                extra["Subtype"] = "/CIDFontType0C"
+            by_ref[obj.reference] = cff if cff is not None else obj.stream[0]
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/FontDescriptor":
+                data = by_ref.get(obj.get("FontFile3"))
+                name = obj.get("FontName")
+                if data is None or not isinstance(name, bytes) or b"+" not in name:
+                    continue
+                base = name.split(b"+", 1)[1].decode()
+                new = f"/{_tag(salt + ':' + base, data)}+{base}".encode()
+                renames[name] = new
+                obj["FontName"] = new
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Font":
+                if obj.get("BaseFont") in renames:
+                    obj["BaseFont"] = renames[obj["BaseFont"]]
+        _COMPACT.clear()
+    return finish

@@ -123,8 +123,14 @@ class Renderer:
         self.learned[job.sig] = (learned - seen) | (breaks & seen)
         return document
 
-    def _options(self) -> dict:
-        return {"pdf_variant": self.settings.variant} if self.settings.variant else {}
+    def _options(self, salt: str = "") -> dict:
+        """write_pdf options: the variant, and compact font subsets with a tag
+        of their own per document part (see fonts.font_finisher)."""
+        from .fonts import font_finisher
+        opts: dict = {"finisher": font_finisher(salt)}
+        if self.settings.variant:
+            opts["pdf_variant"] = self.settings.variant
+        return opts
 
     def render(self, job: RenderJob) -> list[tuple[str, bytes, int]]:
         """(cache key, PDF bytes, pages) of every document `job` makes."""
@@ -141,7 +147,8 @@ class Renderer:
                 pdf, pages = self._render_parts(job, fetcher)
                 return [(job.key, pdf, pages)]
             document = self._layout(job, fetcher, None, None)
-            return [(job.key, document.write_pdf(**self._options()), len(document.pages))]
+            return [(job.key, document.write_pdf(**self._options(job.key)),
+                     len(document.pages))]
         except BookletError:
             raise
         except BaseException as e:  # noqa: BLE001 - see _as_booklet_error
@@ -168,12 +175,12 @@ class Renderer:
         out = []
         with tempfile.TemporaryDirectory(prefix="booklet-batch-") as tmp:
             source = Path(tmp) / "batch.pdf"
-            source.write_bytes(document.write_pdf(**self._options()))
+            source.write_bytes(document.write_pdf(**self._options(job.key)))
             for m, (key, carrier_html) in enumerate(job.members):
                 pages = pages_of.get(m, [])
                 if not pages:
                     raise BookletError(f"批量排版后找不到第 {m + 1} 份评分表的页面。", loc=job.origin)
-                carrier = HTML(string=carrier_html).write_pdf(**self._options())
+                carrier = HTML(string=carrier_html).write_pdf(**self._options(key))
                 marks = [PageMarks(document.pages[p].bookmarks, document.pages[p].height)
                          for p in pages]
                 out.append((key, extract_pages(carrier, source, pages, bookmark_tree(marks)),
@@ -187,7 +194,7 @@ class Renderer:
         start = 1
         for part in range(job.parts):
             document = self._layout(job, fetcher, part, start)
-            pdfs.append(document.write_pdf(**self._options()))
+            pdfs.append(document.write_pdf(**self._options(f"{job.key}:{part}")))
             marks += [PageMarks(p.bookmarks, p.height) for p in document.pages]
             start += len(document.pages)
             del document

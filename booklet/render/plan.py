@@ -30,7 +30,7 @@ from ..periods import Period, label as period_label
 from ..periods import sort_key as period_sort_key
 from ..scoring.result import Result
 from ..textfmt import fmt_date, fmt_signed
-from .fetcher import resolve_photo
+from .fetcher import print_photo, resolve_photo
 from .merge import qpdf_path
 from .sheet import Sheet
 
@@ -184,8 +184,11 @@ class _Planner:
         real = self._photo(photo, loc)
         if real is None:
             return None
-        name = f"_assets/{self.hashes(real)[:24]}{real.suffix.lower()}"
-        doc.assets[name] = real
+        digest = self.hashes(real)
+        src = print_photo(real, digest, self.ctx.cache_dir)   # downscaled to print size
+        name = (f"_assets/{src.name}" if src != real
+                else f"_assets/{digest[:24]}{real.suffix.lower()}")
+        doc.assets[name] = src
         return {"src": name, "name": PurePosixPath(photo).name}
 
     # -- records

@@ -51,6 +51,16 @@ class ItemScore:
     self_note: str = ""
     differs: bool = False          # self-assessment differs from the assessor's score
 
+    @property
+    def lost(self) -> Decimal:
+        """失分: what the unit did not get of the item's points — points − 实得分
+        before bonuses (an item earned 1 of 3 lost 2, one deducted 5 of 24 lost
+        5), never below 0. Deduction-only items (no points): the deduction."""
+        if self.points is None:
+            return self.deducted
+        lost = self.points - (self.score - self.added)
+        return lost if lost > 0 else Decimal(0)
+
 
 @dataclass
 class VetoHit:
@@ -90,6 +100,16 @@ class Result:
             if it.item_id == item_id:
                 return it
         return None
+
+    @property
+    def lost_total(self) -> Decimal:
+        """失分合计: every item's 失分 plus the rubric-wide deductions (a unit of
+        seed 001 with 83.1 of 100 lost 16.9, whether by earning less or by
+        deductions). Deduction-only rubrics: deducted_total."""
+        if all(i.points is None for i in self.items) and self.items:
+            return self.deducted_total
+        return (sum((i.lost for i in self.items), Decimal(0))
+                - sum((a.amount for a in self.rubric_adjustments if a.amount < 0), Decimal(0)))
 
     @property
     def added_total(self) -> Decimal:

@@ -17,13 +17,16 @@ clock, so the same inputs give the same files.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
+from typing import Optional
 
 from .. import paths
 from ..annex.forms import FORM_SPECS
 from ..buildctx import BuildContext
 from ..errors import BookletError, Problems
 from ..model import Loc
+from ..periods import YEAR, kind_for_calendar
 from ..render.env import make_env
 from ..render.fetcher import bad_site_ref, css_refs, page_refs
 from ..scoring.result import ItemScore
@@ -77,7 +80,7 @@ class _Site:
             "build_id": (ctx.build_id or "")[:12],
             "data_date": self.data.data_date,
             "pdf": bool(ctx.pdf),
-            "rubrics": [(rid, rb.title) for rid, rb in ctx.project.rubrics.items()],
+            "rubrics": [(rb.id, rb.title) for rb in self.data.rubric_order],
         }
 
     # ----------------------------------------------------------------- output
@@ -147,21 +150,32 @@ class _Site:
     def build(self) -> list[Path]:
         self.assets()
         self.home()
-        for rid, rubric in self.ctx.project.rubrics.items():
-            self.render("rubric", paths.rubric_page(rid), rubric=rubric,
-                        view=self.data.rubric_view_by_id.get(rid), nav="rubrics")
+        for rubric in self.data.rubric_order:
+            view = self.data.rubric_view_by_id.get(rubric.id)
+            self.render("rubric", paths.rubric_page(rubric.id), rubric=rubric, view=view,
+                        nav="rubrics", page_date=view.data_date if view else None)
         for uv in self.data.unit_views:
             self.unit(uv)
-        self.render("downloads", paths.DOWNLOADS, nav="downloads",
-                    view_by_id=self.data.rubric_view_by_id, forms=FORMS,
-                    rubrics=list(self.ctx.project.rubrics.values()))
         self.about()
         csv_path = self._target(paths.SCORES_CSV)
         write_csv(self.data, csv_path)
         xlsx_path = self._target(paths.SCORES_XLSX)
         write_xlsx(self.data, xlsx_path, self.data.data_date)
         self.written += [csv_path, xlsx_path]
+        self.downloads()
         return self.written
+
+    def downloads(self) -> None:
+        """The downloads page, each file with its size (files not written yet,
+        such as PDFs before the PDF stage ran, are listed without one)."""
+        def size(rel) -> str:
+            try:
+                return file_size(os.path.getsize(self._target(PurePosixPath(rel))))
+            except OSError:
+                return ""
+        self.render("downloads", paths.DOWNLOADS, nav="downloads",
+                    view_by_id=self.data.rubric_view_by_id, forms=FORMS,
+                    rubrics=self.data.rubric_order, size=size)
 
     def assets(self) -> None:
         loader = self.env.loader
@@ -211,10 +225,14 @@ class _Site:
                     "scores": {it.item_id: it for it in row.result.items},
                     "notes": self.data.notes_for(row.result),
                     "sheet": paths.sheet_pdf(view.id, pv.id, uv.id) if self.ctx.pdf else None,
+                    "year": _year_sum(view, pv, row, ur.results),
                 })
-            cards.append({"view": view, "spark": spark, "periods": periods})
+            cards.append({"view": view, "spark": spark, "periods": periods,
+                          "earned": any(it.basis == "earned" for it in view.rubric.items)})
+        dates = [row.result.date for ur in uv.rubrics for _, row in ur.results
+                 if row.result.date is not None]
         self.render("unit", paths.unit_page(uv.id), nav="units", uv=uv, cards=cards,
-                    extra_items=_extra_items)
+                    extra_items=_extra_items, page_date=max(dates) if dates else None)
 
     def about(self) -> None:
         project = self.ctx.project
@@ -223,7 +241,7 @@ class _Site:
                     kinds=[(k, rulewords.KIND_NAMES[k], rulewords.KIND_EXPLAIN[k])
                            for k in rulewords.KIND_NAMES],
                     steps=rulewords.SCORING_STEPS,
-                    rubrics=list(project.rubrics.values()),
+                    rubrics=self.data.rubric_order,
                     n_records=len(project.records), n_inspections=inspections,
                     n_units=len(project.config.units), n_results=len(self.ctx.results))
 
@@ -234,12 +252,55 @@ def _min_span(view) -> float:
     return float(scale) / 10 if scale else 0.0
 
 
+def _year_sum(view, pv, row, results) -> Optional[dict]:
+    """What a year card adds up: the unit's assessment periods of that year
+    and their totals (shown as "全年4次考核共计…"); None for other periods.
+    `matches`: the year's total worked from the parts the way the calendar
+    says (average to 0.01, sum, last) is the total shown, so the sum can be
+    printed as the working."""
+    period = pv.period
+    if period.kind != YEAR:
+        return None
+    want = kind_for_calendar(view.rubric.calendar.assessment)
+    parts = [(p, r) for p, r in results
+             if p.period.year == period.year and p.period.kind == want]
+    if not parts:
+        return None
+    how = view.rubric.calendar.year_end
+    total = sum((r.value for _, r in parts), Decimal(0))
+    if how == "sum":
+        worked = total
+    elif how == "last":
+        worked = parts[-1][1].value
+    else:
+        worked = (total / len(parts)).quantize(Decimal("0.01"))
+    return {"parts": [(p.period.part_label, r.value) for p, r in parts], "n": len(parts),
+            "total": total, "how": how, "matches": worked == row.value}
+
+
 def _extra_items(rubric, scores: dict[str, ItemScore]) -> list[ItemScore]:
     """Item scores whose item the rubric no longer lists (shown, not dropped)."""
     known = {it.id for it in rubric.items}
     return [s for iid, s in scores.items() if iid not in known]
 
 
+def file_size(n: int) -> str:
+    """A download's size as a reader sees it: 812 字节, 45.3 KB, 2.1 MB."""
+    if n < 1024:
+        return f"{n} 字节"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
 def build_site(ctx: BuildContext) -> list[Path]:
     """Write the whole site into ctx.site_dir; return every file written."""
     return _Site(ctx).build()
+
+
+def write_downloads(ctx: BuildContext) -> list[Path]:
+    """Rewrite the downloads page once every file is in place (run after the
+    PDF stage, so each PDF is listed with its size)."""
+    site = _Site(ctx)
+    site.downloads()
+    return []

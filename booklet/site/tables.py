@@ -26,10 +26,10 @@ from ..scoring.report import csv_text
 from .views import SiteData, pts
 
 SUMMARY_HEADER = ["考核细则编号", "考核细则", "考核期编号", "考核期", "单位编号", "单位名称",
-                  "单位类别", "得分", "扣分合计", "名次", "参评单位数", "等次", "一票否决",
+                  "单位类别", "得分", "扣分合计", "失分合计", "名次", "参评单位数", "等次", "一票否决",
                   "较上期", "自评得分", "考核日期"]
 ITEM_HEADER = ["考核细则编号", "考核期编号", "单位编号", "单位名称", "序号", "项目", "分值",
-               "扣分", "加分", "得分", "自评得分"]
+               "扣分", "失分", "加分", "得分", "自评得分"]
 
 def _text(s: Optional[str]) -> str:
     return s or ""
@@ -44,7 +44,7 @@ def summary_rows(data: SiteData) -> Iterable[list]:
                 unit = data.units.get(row.unit_id)
                 yield [rb.id, _text(rb.title), pv.id, period_label(pv.id), row.unit_id,
                        _text(row.unit_name), _text(unit.kind if unit else ""),
-                       r.total, r.deducted_total, row.rank, row.rank_of,
+                       r.total, r.deducted_total, r.lost_total, row.rank, row.rank_of,
                        _text(row.grade), "是" if row.vetoed else "否",
                        row.change, r.self_total,
                        r.date.isoformat() if r.date else ""]
@@ -59,7 +59,7 @@ def item_rows(data: SiteData) -> Iterable[list]:
                 for it in row.result.items:
                     yield [rb.id, pv.id, row.unit_id, _text(row.unit_name), _text(it.number),
                            _text(titles.get(it.item_id, "")), it.points, it.deducted,
-                           it.added, it.score, it.self_score]
+                           it.lost, it.added, it.score, it.self_score]
 
 
 def write_csv(data: SiteData, path: Path) -> None:
@@ -135,9 +135,9 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 def write_xlsx(data: SiteData, path: Path, stamp: Optional[date]) -> None:
     sheets = [("成绩汇总", SUMMARY_HEADER, summary_rows(data),
-               [16, 30, 11, 16, 14, 20, 8, 8, 8, 6, 10, 8, 8, 8, 8, 12]),
+               [16, 30, 11, 16, 14, 20, 8, 8, 8, 8, 6, 10, 8, 8, 8, 8, 12]),
               ("分项得分", ITEM_HEADER, item_rows(data),
-               [16, 11, 14, 20, 6, 24, 6, 6, 6, 6, 8])]
+               [16, 11, 14, 20, 6, 24, 6, 6, 6, 6, 6, 8])]
     when = (stamp or date(2000, 1, 1)).strftime("%Y-%m-%dT00:00:00Z")
     ts = stamp or date(2000, 1, 1)
     files: list[tuple[str, bytes]] = []

@@ -47,6 +47,7 @@ class PeriodView:
     worst: Optional[Decimal]
     vetoed: int
     grades: list[tuple[str, int]]
+    data_date: Optional[date] = None    # newest assessment date of this period's results
 
     @property
     def period(self) -> Period:
@@ -65,6 +66,12 @@ class RubricView:
     @property
     def id(self) -> str:
         return self.rubric.id
+
+    @property
+    def data_date(self) -> Optional[date]:
+        """Newest assessment date of this rubric's results (the "数据截至" of its block)."""
+        dates = [pv.data_date for pv in self.periods if pv.data_date is not None]
+        return max(dates) if dates else None
 
     @property
     def latest_first(self) -> list[PeriodView]:
@@ -156,6 +163,10 @@ class SiteData:
                 for row in pv.rows:
                     self.by_unit[row.unit_id].setdefault(rid, []).append((pv, row))
         self.rubric_view_by_id = {v.id: v for v in self.rubric_views}
+        # one order of rubrics everywhere: those with results as ranked above,
+        # then the rest in booklet.yml's order
+        self.rubric_order: list[Rubric] = [v.rubric for v in self.rubric_views] + [
+            rb for rid, rb in project.rubrics.items() if rid not in self.rubric_view_by_id]
 
         # every unit of the config, then any unit that only appears in results
         order = [u.id for u in cfg.units]
@@ -215,7 +226,8 @@ class SiteData:
             rubric.id, str(period), period.label, period.short, rows, avg,
             (min(values) if lower else max(values)) if values else None,
             (max(values) if lower else min(values)) if values else None,
-            sum(1 for row in rows if row.vetoed), grades)
+            sum(1 for row in rows if row.vetoed), grades,
+            max((r.date for r in results if r.date is not None), default=None))
 
     # -------------------------------------------------------------- lookups
 

@@ -82,6 +82,9 @@
     var bar = document.createElement("div");
     bar.className = "toolbar";
     bar.setAttribute("role", "search");
+    var region = table.closest ? table.closest(".table-scroll") : null;
+    var name = region && region.getAttribute("aria-label");
+    bar.setAttribute("aria-label", "筛选" + (name || ("排名表" + uid)));
 
     var lab = document.createElement("label");
     lab.textContent = "按单位名称筛选";
@@ -170,6 +173,28 @@
     closed = [];
   });
 
+  /* ---------------------------------------------------- wide tables */
+  /* A table wider than the screen scrolls inside its box; say so above it
+     ("左右滑动查看更多列"), since a phone shows no scroll bar. */
+  var wide = [];
+  function hintFor(box) {
+    var hint = box.previousElementSibling;
+    if (hint && hint.className === "scroll-hint") return hint;
+    hint = document.createElement("p");
+    hint.className = "scroll-hint";
+    hint.hidden = true;
+    hint.textContent = "表格较宽，请左右滑动查看更多列 →";
+    box.parentNode.insertBefore(hint, box);
+    return hint;
+  }
+  function checkWide() {
+    wide.forEach(function (box) {
+      var over = box.offsetWidth > 0 && box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("overflows", over);
+      hintFor(box).hidden = !over;
+    });
+  }
+
   /* a link to #anchor inside a closed <details> opens it */
   function openTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
@@ -183,6 +208,10 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-search-for]"), makeSearch);
     openTarget();
     window.addEventListener("hashchange", openTarget);
+    wide = Array.prototype.slice.call(document.querySelectorAll(".table-scroll"));
+    checkWide();
+    window.addEventListener("resize", checkWide);
+    document.addEventListener("toggle", checkWide, true);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

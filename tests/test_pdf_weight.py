@@ -1,0 +1,117 @@
+"""Weight and correctness of the PDF files, read back with poppler.
+
+A small synthetic project (one portrait rubric, nine units: its summary book
+is laid out in parts and joined with qpdf) with a camera-sized photo is built
+twice, in two folders; the files are then checked as a print server would
+see them: compact font subsets, one tag per embedded subset, photos at print
+resolution, identical bytes from identical input.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from booklet import paths
+from booklet.render.booklets import build_pdfs
+from booklet.render.fetcher import PRINT_PHOTO_PX
+from booklet.render.sample import sample_rubric
+from test_render_pdf import make_ctx, text
+
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdfinfo", "pdfimages", "qpdf")),
+    reason="poppler-utils and qpdf are needed to read PDFs back")
+
+PHOTO_SIZE = (4000, 3000)          # a phone camera's photo
+
+
+def selected(d) -> bool:
+    if d.kind in ("blank", "summary"):
+        return True
+    if d.kind in ("sheet", "ledger"):
+        return d.rel.stem == "u0"
+    return False
+
+
+def build(root: Path):
+    from PIL import Image
+    ctx = make_ctx(root, rubrics=[sample_rubric(long_section=12)], units=9)
+    photo = Path(ctx.project.root) / "assessments" / "photos" / "check.png"
+    img = Image.linear_gradient("L").resize(PHOTO_SIZE).convert("RGB")
+    img.save(photo)
+    out = build_pdfs(ctx, only=selected)
+    return ctx, sorted(out)
+
+
+@pytest.fixture(scope="module")
+def twice(tmp_path_factory):
+    a = build(tmp_path_factory.mktemp("weight-a"))
+    b = build(tmp_path_factory.mktemp("weight-b"))
+    return a, b
+
+
+def fonts(pdf: Path) -> list[str]:
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                         check=True).stdout
+    return [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
+
+
+def test_merged_book_has_a_tag_per_subset(twice):
+    (ctx, out), _ = twice
+    books = [p for p in out if int(subprocess.run(
+        ["pdfinfo", str(p)], capture_output=True, text=True).stdout.split("Pages:")[1].split()[0]) > 20]
+    assert books, "the nine-unit summary book is long enough to be laid out in parts"
+    for book in books:
+        names = fonts(book)
+        # the parts each embed their own subsets: more subsets than faces
+        assert len(names) > 4, names
+        assert all(re.fullmatch(r"[A-Z]{6}\+Noto-(Serif|Sans)-CJK-SC(-Bold)?", n) for n in names), names
+        tags = [n.split("+")[0] for n in names]
+        assert len(set(tags)) == len(tags), f"{book.name}: subsets sharing a tag: {names}"
+
+
+def test_blank_sheet_is_light(twice):
+    (ctx, out), _ = twice
+    blank = ctx.site_dir / paths.blank_pdf("sample")
+    assert blank.is_file()
+    assert blank.stat().st_size < 150_000, blank.stat().st_size
+    # compact subsets: the fonts are a small part of the sheet, and the text reads back
+    assert "评分" in text(blank) or "考核" in text(blank)
+
+
+def test_every_font_is_embedded_compact(twice):
+    (ctx, out), _ = twice
+    for pdf in out:
+        res = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+        for line in res.stdout.splitlines()[2:]:
+            cols = line.split()
+            assert "CID Type 0C" in line and cols[-5:-2] == ["yes", "yes", "yes"], line
+
+
+@pytest.mark.xfail(strict=True, reason="open: the ledger book and the merged summary still "
+                   "differ between two builds (blank and unit sheets are identical)")
+def test_two_builds_give_the_same_bytes(twice):
+    (ctx_a, out_a), (ctx_b, out_b) = twice
+    rel_a = {p.relative_to(ctx_a.site_dir.parent): p for p in out_a}
+    rel_b = {p.relative_to(ctx_b.site_dir.parent): p for p in out_b}
+    assert rel_a.keys() == rel_b.keys() and len(rel_a) >= 4
+    differ = [str(r) for r in rel_a if rel_a[r].read_bytes() != rel_b[r].read_bytes()]
+    assert not differ, f"PDFs differing between two builds of the same files: {differ}"
+
+
+def test_ledger_photo_is_downscaled_to_print_size(twice):
+    (ctx, out), _ = twice
+    ledger = ctx.internal_dir / paths.ledger_pdf("sample", "u0")
+    res = subprocess.run(["pdfimages", "-list", str(ledger)], capture_output=True, text=True,
+                         check=True).stdout
+    sizes = [(int(c[3]), int(c[4])) for c in (line.split() for line in res.splitlines()[2:])
+             if len(c) > 4 and c[2] == "image"]
+    assert sizes, "the ledger embeds the record's photo"
+    max_w, max_h = PRINT_PHOTO_PX
+    for w, h in sizes:
+        assert w <= max_w and h <= max_h, (w, h)
+        # the whole photo, at its aspect ratio, at about 300 dpi of its printed width
+        assert w == max_w and abs(h - max_w * 3 / 4) <= 1, (w, h)
