@@ -66,6 +66,7 @@ CODES: dict[str, Code] = {
     "empty-assign": Code(ERROR, "assign 的单位条件没有选中任何单位"),
     "kind-mismatch": Code(WARNING, "单位类别与考核细则考核的对象不符"),
     "bad-period": Code(ERROR, "期间格式不对，或与考核日历不符"),
+    "year-end-kind": Code(ERROR, "年底汇总记录中记了按各期考核计分的规则（同比、折算等）"),
     # ---- rubrics
     "duplicate-item": Code(ERROR, "条目编号重复"),
     "duplicate-rule": Code(ERROR, "同一条目中规则编号重复"),
