@@ -17,7 +17,7 @@ from typing import Optional
 
 from ..annex.exporter import put_text
 from ..errors import BookletError, Problems
-from ..model import Finding, Item, Loc, Project, Record, Rubric, Rule, Unit
+from ..model import Finding, Item, Loc, Note, Project, Record, Rubric, Rule, Unit
 from ..periods import Period
 from ..textfmt import fmt_points
 from .layout import (COL, COLUMNS, FINDING_FIRST, HEADER_ROW, KIND_LABELS, META,
@@ -43,7 +43,7 @@ def records_of(project: Project, rubric: Rubric, period: str,
                unit_id: Optional[str]) -> list[tuple[Unit, str, Optional[Record]]]:
     """(unit, file stem, record or None) for every sheet, in booklet.yml's unit order."""
     assigned = {u for a in project.config.assign if a.rubric == rubric.id for u in a.unit_ids}
-    out = []
+    out: list[tuple[Unit, str, Optional[Record]]] = []
     for unit in project.config.units:
         if unit.id not in assigned or (unit_id and unit.id != unit_id):
             continue
@@ -212,11 +212,11 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
                    end_column=SELF_FIRST - 1)
     _put(ws, head, SELF_FIRST, "自评得分（被考核单位填写）").font = Font(bold=True)
     ws.merge_cells(start_row=head, start_column=SELF_FIRST, end_row=head, end_column=len(COLUMNS))
-    for i, c in enumerate(COLUMNS, 1):
-        cell = _put(ws, HEADER_ROW, i, c.header)
+    for i, col in enumerate(COLUMNS, 1):
+        cell = _put(ws, HEADER_ROW, i, col.header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(i)].width = c.width
+        ws.column_dimensions[get_column_letter(i)].width = col.width
 
     findings = list(rec.findings) if rec else []
     sa = rec.self_assessment if rec else None
@@ -240,7 +240,7 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
             row += 1
             continue
         mine, theirs = take(findings, item, rule), take(self_findings, item, rule)
-        for n in range(max(1, len(mine), len(theirs))):
+        for i in range(max(1, len(mine), len(theirs))):
             _put(ws, row, 1, rule_key(item, rule)).font = grey
             if item is not None:
                 _put(ws, row, 2, item.number)
@@ -248,9 +248,9 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
                 _put(ws, row, 4, item.standard)
                 _put(ws, row, 5, item.points if item.points is not None else "")
             _put(ws, row, 6, _rule_text(rule))
-            _finding_cells(ws, dv, row, rule, mine[n] if n < len(mine) else None,
+            _finding_cells(ws, dv, row, rule, mine[i] if i < len(mine) else None,
                            FINDING_FIRST, "", True)
-            _finding_cells(ws, dv, row, rule, theirs[n] if n < len(theirs) else None,
+            _finding_cells(ws, dv, row, rule, theirs[i] if i < len(theirs) else None,
                            SELF_FIRST, "s_", False)
             if item is not None and item.id not in noted:
                 noted.add(item.id)
@@ -262,7 +262,8 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
         raise BookletError(f"{f.loc}: 这条记录的规则「{f.rule}」不在单位 {unit.name} 可记录的规则中，"
                            "不能导出到录入表。", fix="先运行 booklet validate 改正这份记录。")
 
-    def extra(key: str, label: str, text: str, on: bool, reason: str, internal: bool) -> None:
+    def extra(key: str, label: str, text: str, on: bool, reason: Optional[str],
+              internal: bool) -> None:
         nonlocal row
         _put(ws, row, 1, key).font = grey
         _put(ws, row, 2, label)
@@ -285,7 +286,8 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
     for c in rubric.grade_conditions:
         if c.when.get("flag"):
             extra(f"flag/{c.id}", "等次情形", c.text, c.id in flags, None, False)
-    for n in (rec.notes if rec else []) + [None, None]:
+    notes_rows: list[Optional[Note]] = [*(rec.notes if rec else []), None, None]
+    for n in notes_rows:
         _put(ws, row, 1, "note").font = grey
         _put(ws, row, 2, "备注")
         _put(ws, row, COL["reason"], n.text if n else "", locked=False)
