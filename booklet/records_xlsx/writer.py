@@ -142,6 +142,8 @@ class _Validations:
                 dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
                                     formula2="DATE(2099,12,31)", allow_blank=True,
                                     error="填日期，如 2017-09-25。")
+            else:
+                raise ValueError(f"no such cell check: {key!r}")
             dv.errorTitle = "输入有误"
             dv.showErrorMessage = True
             self.ws.add_data_validation(dv)
