@@ -123,7 +123,7 @@ def _aggregate(adj_lists: list[tuple[str, list[Adjustment]]], n: int, how: str,
     `target`: what the amounts must add up to (the item's score minus its
     start); a difference left by rounding each average to 0.01 goes to the
     last adjustment, with a note."""
-    acc: dict[str | tuple[str, str], list] = {}
+    acc: dict[tuple[str, bool], list] = {}
     for period, adjs in adj_lists:
         for a in adjs:
             key = (a.rule_id, a.bonus)
@@ -298,10 +298,12 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
         if selfs and all(p.items[i].self_score == p.items[i].score for p in selfs):
             k = len(selfs)
             olds = [p.items[i].self_score for p in selfs]
+            olds_d = [o if o is not None else ZERO for o in olds]   # agreed: equal to the score
             if how == "last":
-                self_totals[-1] += new_score - olds[-1]
+                self_totals[-1] = (self_totals[-1] or ZERO) + new_score - olds_d[-1]
             else:
-                self_totals[0] += new_score * (k if how == "average" else 1) - sum(olds, ZERO)
+                self_totals[0] = ((self_totals[0] or ZERO)
+                                  + new_score * (k if how == "average" else 1) - sum(olds_d, ZERO))
             items[i].self_score = new_score
             items[i].differs = False
     year_total = comb(tot_sum, tot_last)

@@ -108,6 +108,7 @@ def _trial(pending: Sequence[Pending]):
             if q is p:
                 mine = a
         assemble_item(p.item, copies)
+        assert mine is not None         # p is one of its item's pending adjustments
         return mine.amount
     return effective
 
@@ -357,7 +358,7 @@ def add_year_end(index: RubricIndex, unit: Optional[Unit], year: Result,
         iid = p.item.id if p.item is not None else None
         key = (iid, rule.id)
         a.note = join_note(a.note, NOTE_YEAR_END)
-        if rule.kind == "earn" and rule.per is None and a.amount > 0:
+        if rule.kind == "earn" and rule.per is None and rule.amount is not None and a.amount > 0:
             top = rule.amount - have(iid, rule.id) - used.get(key, ZERO)
             a.amount = top if top > 0 else ZERO
             if a.amount != a.raw_amount:
@@ -367,7 +368,7 @@ def add_year_end(index: RubricIndex, unit: Optional[Unit], year: Result,
             a.amount = -left if left > 0 else ZERO
             a.raw_amount = a.amount
             used[(iid, rule.forfeits)] = used.get((iid, rule.forfeits), ZERO) + a.amount
-            target = index.rules.get((iid, rule.forfeits))
+            target = index.rules.get((iid, rule.forfeits)) if iid is not None else None
             a.note = join_note(a.note, f"“{target.text if target else rule.forfeits}”不得分"
                                if left > 0 else "无分可取消")
         if rule.cap is not None and a.amount:
