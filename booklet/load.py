@@ -187,7 +187,7 @@ def build_rubric(d: LocDict, rel: str) -> Rubric:
 def _rule_ref(d: Any, rel: str) -> Optional[RuleRef]:
     if not d:
         return None
-    return RuleRef(item=_sid(d["item"]), rule=_sid(d["rule"]), loc=_loc(d, rel))
+    return RuleRef(item=_id(d["item"]), rule=_id(d["rule"]), loc=_loc(d, rel))
 
 
 def build_annex_decl(d: Any, rel: str) -> AnnexDecl:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from typing import Optional
 from pathlib import Path, PurePosixPath
 
 from . import photos
@@ -259,7 +260,7 @@ def _warn_typed_annex_findings(project: Project, rubric: Rubric, unit: Unit, rec
     ar = annex_rules(rubric)
     if ar is None:
         return
-    decided = {}
+    decided: dict[tuple[Optional[str], str], str] = {}
     if annex.roster is not None:
         decided.update({key: "附件2花名册" for key in ar.decided("roster")})
     if annex.duty is not None:

@@ -3,8 +3,9 @@ units' annex data and the rules that read it cover each other (warnings)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Optional
 
-from .annex.derive import annex_rules
+from .annex.derive import AnnexRules, annex_rules
 from .errors import Problems
 from .model import Project, Rubric
 
@@ -71,7 +72,7 @@ def check_annex_coverage(project: Project, problems: Problems) -> None:
             data = ua.get(form)
             if data is None:
                 continue
-            if not any(rules[rid] is not None and rules[rid].reads(form) for rid in rubrics_of[uid]):
+            if not any(_reads(rules[rid], form) for rid in rubrics_of[uid]):
                 assigned = "、".join(rubrics_of[uid]) or "（没有分配考核细则）"
                 problems.warning(data.loc, f"{name}的{words}没有任何考核规则读取（该单位的考核细则：{assigned}），"
                                  "不影响得分。",
@@ -80,12 +81,12 @@ def check_annex_coverage(project: Project, problems: Problems) -> None:
     for rid, ar in rules.items():
         if ar is None:
             continue
-        assigned = [uid for uid, rids in rubrics_of.items() if rid in rids]
+        units_of_rubric = [uid for uid, rids in rubrics_of.items() if rid in rids]
         for form, words in _FORM_WORDS.items():
             if not ar.reads(form):
                 continue
             decl = getattr(ar, form)
-            lacking = [uid for uid in assigned if (annex.get(uid) is None or annex[uid].get(form) is None)]
+            lacking = [uid for uid in units_of_rubric if (annex.get(uid) is None or annex[uid].get(form) is None)]
             if not lacking:
                 continue
             names = [units[u].name if u in units else u for u in lacking]
@@ -97,3 +98,7 @@ def check_annex_coverage(project: Project, problems: Problems) -> None:
                              f"{then}（annex.{form}.missing: {decl.missing}）。",
                              f"按 docs/annex.md 补上{words}（或用 booklet import 导入）；"
                              "确实没有时可不处理。", code="annex-lacking")
+
+
+def _reads(ar: Optional[AnnexRules], form: str) -> bool:
+    return ar is not None and ar.reads(form)

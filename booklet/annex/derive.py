@@ -52,7 +52,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from ..model import (DutyRules, Finding, Loc, Project, RosterRules, Rubric, TeamNeed,
+from ..model import (DutyRules, Finding, Loc, Project, RosterRules, Rubric, RuleRef, TeamNeed,
                      VetoFinding)
 from ..periods import Period
 from ..textfmt import fmt_date, fmt_points
@@ -106,11 +106,12 @@ class AnnexRules:
 
     def decided(self, form: str) -> list[tuple[str, str]]:
         """The (item, rule) pairs `form` decides."""
-        if form == "roster":
-            return [(self.team_item, r) for r in (self.base_rule, self.extra_rule) if r]
-        if form == "duty" and self.late_rule:
-            return [(self.filing_item, self.late_rule)]
-        return []
+        refs: list[Optional[RuleRef]] = []
+        if form == "roster" and self.roster:
+            refs = [self.roster.base, self.roster.extra]
+        elif form == "duty" and self.duty:
+            refs = [self.duty.late]
+        return [(r.item, r.rule) for r in refs if r is not None]
 
 
 def annex_rules(rubric: Rubric) -> Optional[AnnexRules]:
@@ -126,7 +127,7 @@ def annex_rules(rubric: Rubric) -> Optional[AnnexRules]:
             ar.roster_veto = v.id
         elif annex == "duty":
             ar.duty_veto = v.id
-            ar.duty_veto_min = int(v.auto.get("min_missed") or 0)
+            ar.duty_veto_min = int((v.auto or {}).get("min_missed") or 0)
     if ar.roster is None:
         ar.roster_veto = None           # nothing to judge it by (validate reports it)
     if ar.duty is None or ar.duty_veto_min < 1:
@@ -302,9 +303,10 @@ def derive_findings(project: Project, rubric: Rubric | str, unit, period: str, *
     rolled up into the quarter, or the filings would be counted twice).
     """
     if isinstance(rubric, str):
-        rubric = project.rubrics.get(rubric)
-        if rubric is None:
+        found = project.rubrics.get(rubric)
+        if found is None:
             return [], []
+        rubric = found
     ar = annex_rules(rubric)
     if ar is None:
         return [], []
@@ -317,6 +319,7 @@ def derive_findings(project: Project, rubric: Rubric | str, unit, period: str, *
 
     if ar.reads("roster"):
         roster = ua.roster
+        assert ar.roster is not None        # reads("roster") says it is declared
         if roster is None and ar.roster.missing == "empty":
             path = annex_path("roster", unit_id, start.year)
             roster = Roster(unit=unit_id, loc=Loc(path))
@@ -329,6 +332,7 @@ def derive_findings(project: Project, rubric: Rubric | str, unit, period: str, *
                           src=f"根据附件2花名册（{roster.loc.file}）计算")
     if ar.reads("duty"):
         duty = ua.duty
+        assert ar.duty is not None          # reads("duty") says it is declared
         if duty is None and ar.duty.missing == "empty":
             path = annex_path("duty", unit_id, start.year)
             _derive_filings(Duty(unit=unit_id, loc=Loc(path)), ar, start, end, as_of,
@@ -346,6 +350,7 @@ def _notices(form: str, ar: AnnexRules, unit_id: str, year: int, findings: list[
     """The unit lacks `form` and the rubric says `missing: assessor`: the trail
     says so on each rule the form would decide; typed findings still count."""
     decl = ar.roster if form == "roster" else ar.duty
+    assert decl is not None                 # only called for a declared form
     reason = (f"没有{FORM_WORDS[form]}（{annex_path(form, unit_id, year)}）：本规则按考核记录中"
               "填写的计分（考核细则 annex.%s.missing: assessor）。" % form)
     for item, rule in ar.decided(form):
@@ -362,33 +367,34 @@ def _roster_loc(roster: Roster, team: Optional[Team] = None) -> Loc:
 def _derive_teams(roster: Roster, ar: AnnexRules, end: date,
                   findings: list[Finding], vetoes: list[VetoFinding], *, src: str) -> None:
     decl = ar.roster
+    assert decl is not None                 # only called for a declared roster
     tc = check_teams(roster, decl.teams, decl.extra_min_size, end)
     requirement = requirement_words(decl.teams)
     have = "；".join(f"{n.type}：{_team_list(tc.qualified[n.type])}" for n in decl.teams)
     evidence = EVIDENCE["roster"]
     first = tc.counted[0] if tc.counted else None
-    if ar.base_rule and tc.base_met:
+    if decl.base and tc.base_met:
         findings.append(Finding(
-            rule=ar.base_rule, item=decl.base.item,
+            rule=decl.base.rule, item=decl.base.item,
             reason=f"{src}：{have}，已建立{requirement}，得基本分{fmt_points(ar.base_amount)}分。",
             evidence=evidence, loc=_roster_loc(roster, first)))
-    elif ar.base_rule:
+    elif decl.base:
         # decided by the roster: nothing earned (replaces anything typed)
         findings.append(Finding(
-            rule=ar.base_rule, item=decl.base.item, count=0,
+            rule=decl.base.rule, item=decl.base.item, count=0,
             reason=f"{src}：{have}，未达到{requirement}，不得基本分。",
             evidence=evidence, loc=_roster_loc(roster)))
-    if ar.extra_rule and tc.extra:
+    if decl.extra and tc.extra:
         listed = "、".join(f"{t.type}「{t.name}」{t.size}人" for t in tc.extra)
         reason = (f"{src}：扩建队伍{len(tc.extra)}支（{listed}），每支{fmt_points(ar.extra_amount)}分")
         if tc.not_counted:
             reason += "；" + "；".join(tc.not_counted)
         findings.append(Finding(
-            rule=ar.extra_rule, item=decl.extra.item, count=len(tc.extra), reason=reason + "。",
+            rule=decl.extra.rule, item=decl.extra.item, count=len(tc.extra), reason=reason + "。",
             evidence=evidence, loc=_roster_loc(roster, tc.extra[0])))
-    elif ar.extra_rule:
+    elif decl.extra:
         findings.append(Finding(
-            rule=ar.extra_rule, item=decl.extra.item, count=0,
+            rule=decl.extra.rule, item=decl.extra.item, count=0,
             reason=f"{src}：没有可计分的扩建队伍。", evidence=evidence,
             loc=_roster_loc(roster)))
     if ar.roster_veto and not tc.base_met:
@@ -404,18 +410,20 @@ def _derive_teams(roster: Roster, ar: AnnexRules, end: date,
 def _derive_filings(duty: Duty, ar: AnnexRules, start: date, end: date, as_of: Optional[date],
                     findings: list[Finding], vetoes: list[VetoFinding], *, src: str) -> None:
     decl = ar.duty
+    assert decl is not None                 # only called for a declared duty schedule
+    late = decl.late
     statuses = filing_statuses(duty, start.year, as_of, decl.deadline_day)
     evidence = EVIDENCE["duty"]
     in_period = [s for s in statuses if start <= s.deadline <= end and s.missed]
     due_here = [s for s in statuses if start <= s.deadline <= end]
-    if ar.late_rule and due_here and not in_period:
+    if late and due_here and not in_period:
         findings.append(Finding(
-            rule=ar.late_rule, item=decl.late.item, count=0,
+            rule=late.rule, item=late.item, count=0,
             reason=f"{src}：" + "；".join(s.describe() for s in due_here) + "，均按时报备。",
             evidence=evidence, loc=due_here[0].loc))
-    if ar.late_rule and in_period:
+    if late and in_period:
         findings.append(Finding(
-            rule=ar.late_rule, item=decl.late.item, count=len(in_period),
+            rule=late.rule, item=late.item, count=len(in_period),
             reason=(f"{src}：" + "；".join(s.describe() for s in in_period)
                     + f"。共{len(in_period)}次，每次扣{fmt_points(ar.late_amount)}分。"),
             date=in_period[0].deadline, evidence=evidence, loc=in_period[0].loc))
