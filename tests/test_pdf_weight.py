@@ -91,7 +91,9 @@ def test_every_font_is_embedded_compact(twice):
         res = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
         for line in res.stdout.splitlines()[2:]:
             cols = line.split()
-            assert "CID Type 0C" in line and cols[-5:-2] == ["yes", "yes", "yes"], line
+            # bare CFF (FontFile3 /CIDFontType0C): WeasyPrint's own subsets show "(OT)"
+            assert "CID Type 0C " in line and "(OT)" not in line, line
+            assert cols[-5:-2] == ["yes", "yes", "yes"], line
 
 
 def every_pdf(ctx) -> dict[str, bytes]:
@@ -147,3 +149,80 @@ def test_ledger_photo_is_downscaled_to_print_size(twice):
         assert w <= max_w and h <= max_h, (w, h)
         # the whole photo, at its aspect ratio, at about 300 dpi of its printed width
         assert w == max_w and abs(h - max_w * 3 / 4) <= 1, (w, h)
+
+
+# ---------------------------------------------------------------- the WeasyPrint patch
+# fonts.py replaces one WeasyPrint method (Font._harfbuzz_subset) at run time.
+# A WeasyPrint that changed it must still give correct PDFs, with its own
+# (larger) subsets: the replacement is not installed when the method's
+# arguments differ, and gives way to the original on any error.
+
+SMALL_HTML = ('<html lang="zh-CN"><body style="font-family: \'Noto Serif CJK SC\'">'
+              '<p>湖塘镇综合治理办公室 考核评分表</p></body></html>')
+
+
+def render_small(tmp_path: Path, name: str) -> tuple[Path, list[str]]:
+    from weasyprint import HTML
+    from booklet.render.fonts import font_finisher
+    pdf = tmp_path / f"{name}.pdf"
+    pdf.write_bytes(HTML(string=SMALL_HTML).write_pdf(finisher=font_finisher(name)))
+    lines = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    return pdf, [line for line in lines if line.strip()]
+
+
+@pytest.fixture
+def unpatched(monkeypatch):
+    """WeasyPrint's Font class as if fonts.py had never patched it."""
+    from weasyprint.pdf.fonts import Font
+
+    from booklet.render import fonts
+    current = getattr(Font, fonts.PATCHED_METHOD)
+    monkeypatch.setattr(Font, fonts.PATCHED_METHOD, getattr(current, "__wrapped__", current))
+    monkeypatch.setattr(fonts, "_PATCHED", False)
+    return Font
+
+
+def test_installed_weasyprint_is_the_one_patched(unpatched):
+    """The installed WeasyPrint has the method as known: compact subsets are
+    in effect (else this fails, and the pin in pyproject.toml needs a look)."""
+    from booklet.render import fonts
+    assert fonts._patch_weasyprint() is True
+    assert getattr(unpatched, fonts.PATCHED_METHOD).__wrapped__ is not None
+
+
+def test_patch_left_out_when_the_method_changes(unpatched, monkeypatch, tmp_path):
+    from booklet.render import fonts
+    original = getattr(unpatched, fonts.PATCHED_METHOD)
+
+    def changed(self, to_unicode, hinting, flags=0):     # a new argument
+        return original(self, to_unicode, hinting)
+    monkeypatch.setattr(unpatched, fonts.PATCHED_METHOD, changed)
+    assert fonts._patch_weasyprint() is False
+    assert getattr(unpatched, fonts.PATCHED_METHOD) is changed      # left alone
+    pdf, lines = render_small(tmp_path, "changed")
+    # WeasyPrint's own subsets (OpenType-wrapped), embedded, text extractable
+    assert lines and all("CID Type 0C (OT)" in line for line in lines), lines
+    assert "考核评分表" in text(pdf)
+
+
+def test_patch_gives_way_to_weasyprint_on_error(unpatched, monkeypatch, tmp_path):
+    from booklet.render import fonts
+
+    def broken(font, to_unicode, hinting):
+        raise AttributeError("'Font' object has no attribute 'hb_face'")   # internals renamed
+    monkeypatch.setattr(fonts, "_compact_subset", broken)
+    assert fonts._patch_weasyprint() is True
+    pdf, lines = render_small(tmp_path, "broken")
+    assert lines and all("CID Type 0C (OT)" in line for line in lines), lines
+    assert "考核评分表" in text(pdf)
+
+
+def test_patch_embeds_bare_compact_subsets(unpatched, tmp_path):
+    """The same small page with the patch in effect: bare CFF subsets, a
+    fraction of the size of WeasyPrint's own, the same text."""
+    from booklet.render import fonts
+    assert fonts._patch_weasyprint() is True
+    pdf, lines = render_small(tmp_path, "compact")
+    assert lines and all("CID Type 0C " in line and "(OT)" not in line for line in lines), lines
+    assert "考核评分表" in text(pdf)
