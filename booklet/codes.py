@@ -66,6 +66,7 @@ CODES: dict[str, Code] = {
     "empty-assign": Code(ERROR, "assign 的单位条件没有选中任何单位"),
     "kind-mismatch": Code(WARNING, "单位类别与考核细则考核的对象不符"),
     "bad-period": Code(ERROR, "期间格式不对，或与考核日历不符"),
+    "year-end-kind": Code(ERROR, "年底汇总记录中记了按各期考核计分的规则（同比、折算等）"),
     # ---- rubrics
     "duplicate-item": Code(ERROR, "条目编号重复"),
     "duplicate-rule": Code(ERROR, "同一条目中规则编号重复"),
@@ -142,6 +143,14 @@ CODES: dict[str, Code] = {
     "import-shrink": Code(ERROR, "导入会删除已有文件中的大部分数据（需 --allow-shrink）"),
     "import-implausible": Code(ERROR, "读出的花名册不合常理（队伍名像表头，或全部队员在同一支队伍）"),
     "import-year-conflict": Code(ERROR, "表格中填写的年度不一致"),
+    # ---- booklet import records (entry workbooks)
+    "records-workbook": Code(ERROR, "不是 booklet 导出的考核记录录入表，或表中的记录编号在本项目中找不到"),
+    "records-sheet-skipped": Code(WARNING, "录入表中的一张表不是记录表，已跳过"),
+    "records-cell": Code(ERROR, "录入表的单元格填写有误（不是数字、日期、次数或“是”）"),
+    "records-unknown-row": Code(ERROR, "录入表 A 列的编号不认识（被修改过，或细则已改）"),
+    "records-duplicate-sheet": Code(ERROR, "录入表中两张表是同一份记录"),
+    "records-differs": Code(ERROR, "已有记录与录入表不同，没有覆盖（需 --force）"),
+    "records-self-only": Code(WARNING, "只导入自评时，表中考核人填写的改动被忽略"),
     # ---- project templates (templates/)
     "template": Code(ERROR, "项目模板有语法错误或用到了不存在的变量"),
     "template-unsafe": Code(ERROR, "项目模板试图访问不允许的内容（模板不能执行代码）"),

@@ -101,8 +101,7 @@ def build_config(d: LocDict, rel: str) -> Config:
         units=units, assign=assign,
         output=Output(site=out.get("site", Output.site),
                       internal=out.get("internal", Output.internal)),
-        privacy=Privacy(mask_phones=priv.get("mask_phones", True),
-                        publish_notes=priv.get("publish_notes", False)),
+        privacy=Privacy(publish_notes=priv.get("publish_notes", False)),
         loc=_loc(d, rel),
     )
 

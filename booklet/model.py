@@ -66,7 +66,8 @@ class Assignment:
 
 @dataclass
 class Privacy:
-    mask_phones: bool = True
+    # Phone and ID numbers are masked on everything public, always: there is
+    # no option to publish them (site/privacy.py).
     publish_notes: bool = False
 
 
@@ -135,6 +136,8 @@ class Rule:
     group_by: Optional[str] = None
     # tiered
     tiers: tuple[Tier, ...] = ()
+    # forfeit: the id of the earn rule (same item) the finding cancels
+    forfeits: Optional[str] = None
     loc: Loc = NOWHERE
 
     @property

@@ -195,3 +195,22 @@ def label(period: str) -> str:
     """Period.label of an id; a malformed id is shown as it is."""
     p = Period.parse_or_none(period)
     return p.label if p is not None else period
+
+
+def year_label(period: str, parts: tuple[str, ...] = (), expected: tuple[str, ...] = ()) -> str:
+    """The label of a result's period. A year rolled up from assessment periods
+    with some of them missing is never called 年度: 2017年（截至第三季度） when
+    the first three quarters are there, 2017年（截至第三季度，缺第二季度） when a
+    quarter inside is missing. Anything else: `label`."""
+    if not expected or not parts or set(expected) <= set(parts):
+        return label(period)
+    have = sorted((Period.parse(x) for x in parts if Period.parse_or_none(x)), key=lambda x: x.sort_key)
+    if not have:
+        return label(period)
+    last = have[-1]
+    missing = [Period.parse(x) for x in expected
+               if x not in parts and Period.parse(x).sort_key < last.sort_key]
+    text = f"截至{last.part_label}"
+    if missing:
+        text += "，缺" + "、".join(m.part_label for m in missing)
+    return f"{last.year}年（{text}）"

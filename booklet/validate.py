@@ -103,6 +103,14 @@ def check_rubric(rubric: Rubric, problems: Problems) -> None:
                                    "同一条目中的规则 id 必须不同。", code="duplicate-rule")
                 rule_ids.add(r.id)
                 check_rule(r, problems, it.points)
+                if r.kind == "forfeit" and r.forfeits is not None:
+                    target = it.rule(r.forfeits)
+                    if target is None or target.kind != "earn":
+                        earns = [x.id for x in it.rules if x.kind == "earn"]
+                        problems.error(r.loc, f"第 {it.number} 项规则「{r.id}」要取消的得分规则"
+                                       f"「{r.forfeits}」不是该项的得分（earn）规则。",
+                                       f"forfeits 写该项的得分规则 id，可用：{'、'.join(earns) or '（无）'}。",
+                                       code="unknown-rule")
         if s.points is not None and rubric.mode == "score" and item_sum != s.points:
             _sum_warning(problems, s.loc, documented,
                          f"“{s.title}”各项分值合计 {fmt_points(item_sum)} 分，与该部分的 "
@@ -211,6 +219,8 @@ def check_records(project: Project, problems: Problems) -> None:
             _check_date(rec.date, rec, rec.where("date"), "考核日期", problems)
         for f in rec.findings:
             check_finding(project, rubric, unit, rec, f, problems)
+        if rec.kind == "assessment" and pk == YEAR and cal_kind != YEAR:
+            _check_year_end(project, rubric, unit, rec, problems)
         _warn_typed_annex_findings(project, rubric, unit, rec, problems)
         if rec.self_assessment:
             for f in rec.self_assessment.findings:
@@ -289,6 +299,34 @@ def _check_date(d, rec: Record, loc, what, problems) -> None:
             problems.error(loc, f"{what} {d.isoformat()} 不在期间 {rec.period}（{first.isoformat()} 至 "
                            f"{last.isoformat()}）内。", "改正日期，或把记录放到正确的期间。",
                            code="date-range")
+
+
+def _check_year_end(project: Project, rubric: Rubric, unit: Unit, rec: Record,
+                    problems: Problems) -> None:
+    """A record of the year next to assessment-period records is the year-end
+    check (年底汇总): its findings are scored into the year (scoring.record.
+    add_year_end), which takes only what a check finds — a rule that compares
+    or sets a value per period (同比、按次数达标、折算、排位、分档) belongs in the
+    period records."""
+    from .scoring.record import YEAR_END_KINDS
+    parts = {str(p) for p in Period.all_of(Period.parse(rec.period).year,
+                                           kind_for_calendar(rubric.calendar.assessment))}
+    if not any(r.rubric == rec.rubric and r.unit == rec.unit and r.kind == "assessment"
+               and r.period in parts for r in project.records):
+        return                        # no period records: the year is scored from this record
+    for f in rec.findings:
+        it = rubric.item(f.item) if f.item is not None else None
+        rule = it.rule(f.rule) if it is not None else (rubric.rubric_rule(f.rule)
+                                                        if f.item is None else None)
+        if rule is None or rule.kind in YEAR_END_KINDS:
+            continue
+        kind = KINDS.get(rule.kind)
+        problems.error(f.where("rule"),
+                       f"{unit.name} {rec.period} 是年底汇总记录（该单位另有各期考核记录），"
+                       f"第 {f.item} 项规则「{rule.id}」（{kind.title if kind else rule.kind}）"
+                       "按各期考核计分，不能在年底汇总记录中再记一次。",
+                       "把这条记录写进相应季度（期间）的考核记录；年底汇总记录只记年底检查发现的"
+                       "得分、扣分、加分、不得分。", code="year-end-kind")
 
 
 def check_finding(project: Project, rubric: Rubric, unit: Unit, rec: Record, f: Finding,

@@ -50,11 +50,15 @@ def hutang_rubric() -> Rubric:
         Item("1", "1", D(5), title="加强组织领导", basis="earned",
              standard="领导小组由社区“一把手”负责得3分；落实专人负责得2分。",
              rules=[Rule("leader", "earn", "领导小组由社区“一把手”负责得3分", amount=D(3)),
-                    Rule("staff", "earn", "落实专人负责得2分", amount=D(2))]),
+                    Rule("staff", "earn", "落实专人负责得2分", amount=D(2)),
+                    Rule("leader-failed", "forfeit", "检查到1次不按上述要求的，相应的项不得分",
+                         forfeits="leader")]),
         Item("2", "2", D(10), title="加强队伍建设", basis="earned",
              standard="建立**花名册**得基本分6分；每扩建一支队伍得2分。<img src=x onerror=alert(2)>",
              rules=[Rule("base", "earn", "建立花名册得基本分6分", amount=D(6)),
-                    Rule("extra-team", "earn", "每扩建一支队伍得2分", amount=D(2), per="支")]),
+                    Rule("extra-team", "earn", "每扩建一支队伍得2分", amount=D(2), per="支"),
+                    Rule("training", "quota", "每年培训不少于2次的得2分，每少1次培训扣1分",
+                         target=D(2), flat=D(2), amount=D(1), step=D(1), unit="次")]),
         Item("3", "3", D(5), title="加强后勤保障",
              standard="无专项经费的不得分。",
              rules=[Rule("no-funds", "zero", "无专项经费的不得分")]),
@@ -227,7 +231,7 @@ def synthetic_project(root: str | Path, n_units: int = 40, periods=QUARTERS,
     cfg = Config(office="湖塘镇综合治理办公室", title="湖塘镇平安建设考核", year=2017,
                  units=units,
                  assign=[Assignment(rubric.id, tuple(u.id for u in units), tuple(periods))],
-                 privacy=Privacy(mask_phones=True, publish_notes=True))
+                 privacy=Privacy(publish_notes=True))
     records, results = [], []
     for p in periods:
         for u in units:
@@ -257,7 +261,7 @@ def small_project(root: str | Path) -> tuple[Project, list[Result]]:
                  units=units,
                  assign=[Assignment(hutang.id, tuple(u.id for u in units[:5]), QUARTERS),
                          Assignment(patrol.id, ("xinhua", "hutang"), ("2017-Q1", "2017-Q2"))],
-                 privacy=Privacy(mask_phones=True, publish_notes=True))
+                 privacy=Privacy(publish_notes=True))
     records: list[Record] = []
     results: list[Result] = []
     for p in QUARTERS:

@@ -118,11 +118,17 @@ def test_prefilled_blank_forms_carry_the_unit_and_team_names_only(tmp_path, town
     assert f"申请部门 {unit.name}" in re.sub(r"\s+", " ", pdftotext(tmp_path / "pdf" / "forms" / "funds-hutang-01.pdf"))
 
 
-def test_build_blank_forms_writes_into_the_site_staging_folder(tmp_path, town):
-    ctx = SimpleNamespace(project=town, site_dir=tmp_path, pdf=False, pdf_variant=None)
+def test_build_keeps_the_blank_forms_print_html_out_of_the_site(tmp_path, town):
+    """The site publishes the blank forms' PDFs; their print HTML is linked
+    from nowhere, so a build keeps it in the internal output (issue 14)."""
+    site, internal = tmp_path / "site", tmp_path / "internal"
+    ctx = SimpleNamespace(project=town, site_dir=site, internal_dir=internal, pdf=False,
+                          pdf_variant=None)
     written = build_blank_forms(ctx)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in written) == [
-        "pdf/forms/duty.html", "pdf/forms/funds.html", "pdf/forms/roster.html"]
+        "internal/print-html/pdf/forms/duty.html", "internal/print-html/pdf/forms/funds.html",
+        "internal/print-html/pdf/forms/roster.html"]
+    assert not site.exists() or not list(site.rglob("*.html"))
 
 
 # ---------------------------------------------------------------- filled forms

@@ -112,7 +112,7 @@ def test_item_bounds_and_total(case):
                 for outside in (False, True):
                     # 全年零发案 (zero_full) gives the item's points, not the rule's effect
                     used = sum(abs(a.amount) for a in s.adjustments
-                               if a.rule_id == r.id and (a.note == "加分") == outside
+                               if a.rule_id == r.id and a.is_bonus == outside
                                and "零发案" not in a.note)
                     assert used <= r.cap
         total += s.score

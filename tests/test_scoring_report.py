@@ -107,10 +107,10 @@ def test_csv_has_chinese_headers():
     p = sample()
     text = render_csv([r for r in score_project(p) if r.period == "2017-Q1"], p.rubrics)
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:13] == ["考核细则", "期间", "排名", "单位编号", "单位", "总分", "自评总分",
-                            "扣分合计", "等次", "一票否决", "否决情形", "上期总分", "变化"]
-    assert rows[0][13:] == ["第1项", "第6项"]
-    assert rows[3][2:6] == ["3", "renmin", "人民社区", "26"] and rows[3][9] == "是"
+    assert rows[0][:14] == ["考核细则", "期间", "排名", "单位编号", "单位", "总分", "自评总分",
+                            "扣分合计", "失分合计", "等次", "一票否决", "否决情形", "上期总分", "变化"]
+    assert rows[0][14:] == ["第1项", "第6项"]
+    assert rows[3][2:6] == ["3", "renmin", "人民社区", "26"] and rows[3][10] == "是"
 
 
 @pytest.mark.parametrize("value, text", [

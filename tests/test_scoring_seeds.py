@@ -25,7 +25,8 @@ def load(name):
 def test_hutang_full_quarter():
     # 001, one community's quarter. Items earned as written:
     # 1: 2 + 1 = 3; 2: 7 + 2 × 2 = 11; 3: 1 + 1 = 2; 4: 3 + 2 → 2 (分值2分);
-    # 5: 5 − 2 × 1 = 3; 6: 24 − 5 × 1 = 19; 7: 1 + 1 = 2; 8: 1 + 2 − 1 = 2; 9: 3;
+    # 5: 5 − 2 × 1 = 3; 6: 24 − 5 × 1 = 19; 7: 1 + 1 + 1 − 1 (gear failed at a check) = 2;
+    # 8: 1 + (2 − 1: one training short of 2) = 2; 9: 3;
     # 10: property 24 → 19 (−20.8%: 3 steps → 2.5 + 7.5 = 10), fraud 6 → 6 (2.5): 12.5;
     # 11: 2 × 2 = 4; 12: 3 + 0.1 × 23 → 3 + 2 = 5; 13: 2; 14: 0.5 + 0.5 + 2 − 0.5 × 1 = 2.5.
     # total = 3+11+2+2+3+19+2+2+3+12.5+4+5+2+2.5 = 73
@@ -36,8 +37,9 @@ def test_hutang_full_quarter():
           finding("4", "funds"), finding("4", "workstation"),
           finding("5", "roster-late", count=1), finding("6", "no-patrol", count=1),
           finding("7", "patrol-three-people"), finding("7", "patrol-armbands"),
-          finding("8", "training-plan-record"), finding("8", "training-twice"),
-          finding("8", "training-missing", count=1), finding("9", "ledger"),
+          finding("7", "patrol-gear"), finding("7", "gear-failed"),
+          finding("8", "training-plan-record"), finding("8", "training-count", value=1),
+          finding("9", "ledger"),
           finding("10", "property-cases", value=19, baseline=24),
           finding("10", "telecom-fraud", value=6, baseline=6),
           finding("11", "case-solved", count=2),

@@ -26,12 +26,12 @@ def item10():
     ], basis="earned")
 
 
-def score10(prop, fraud, media=0):
+def score10(prop, fraud, media=0, period="2017-Q1"):
     fs = [finding("10", "property", value=prop[0], baseline=prop[1]),
           finding("10", "fraud", value=fraud[0], baseline=fraud[1])]
     if media:
         fs.append(finding("10", "media", count=media))
-    return score_record(rubric([item10()]), U, record("xinhua", "2017-Q1", fs)).item("10")
+    return score_record(rubric([item10()]), U, record("xinhua", period, fs)).item("10")
 
 
 @pytest.mark.parametrize("value, baseline, component", [
@@ -79,13 +79,21 @@ def test_item10_both_at_max_and_media():
 
 
 def test_item10_zero_cases_full_points():
-    # “全年零发案，得20分”: both counts 0 → 20, whatever last year was.
-    s = score10(("0", "40"), ("0", "3"))
+    # “全年零发案，得20分”: a year record with both counts 0 → 20, whatever last year was.
+    s = score10(("0", "0"), ("0", "3"), period="2017")
     assert s.score == D(20)
     assert "全年零发案" in s.adjustments[0].note
     assert sum(a.amount for a in s.adjustments) == D(20)
     # with one media exposure the deduction still applies: 20 − 2 = 18
-    assert score10(("0", "40"), ("0", "3"), media=1).score == D(18)
+    assert score10(("0", "0"), ("0", "3"), media=1, period="2017").score == D(18)
+
+
+def test_item10_quarter_without_cases_is_not_zero_full():
+    # 全年零发案 is about the year: a quarter with 0 cases against 0 last year is 持平
+    # (2.5) and fraud 0 against 3 is −100% (10): 12.5, not 20.
+    s = score10(("0", "0"), ("0", "3"))
+    assert s.score == D("12.5")
+    assert not any("零发案" in a.note for a in s.adjustments)
 
 
 def test_item10_one_zero_is_not_zero_full():

@@ -29,7 +29,7 @@ FILES = {
 }
 
 # docs/formats.md, "Rules": the rule vocabulary.
-VOCABULARY = {"deduct", "zero", "earn", "shortfall", "trend",
+VOCABULARY = {"deduct", "zero", "earn", "shortfall", "quota", "forfeit", "trend",
               "bonus", "convert", "rank", "tiered"}
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/rubric.schema.json"
@@ -355,11 +355,19 @@ def test_hutang_rules():
     assert (two["extra-team"]["amount"], two["extra-team"]["per"]) == (2, "支")
     # 6: 每发现1次没有开展巡逻的扣 5分
     assert rules_of(r, "6")["no-patrol"]["amount"] == 5
-    # 7: 不少于3人得1分；红袖标得1分；巡防用具得1分
-    assert [(x["kind"], x["amount"]) for x in rules_of(r, "7").values()] == [("earn", 1)] * 3
-    # 8: 有计划，有记录的得1分；不少于2次的得2分，每少1次培训扣1分
-    assert [(x["kind"], x["amount"], x.get("per")) for x in rules_of(r, "8").values()] == [
-        ("earn", 1, None), ("earn", 2, None), ("deduct", 1, "次")]
+    # 7: 不少于3人得1分；红袖标得1分；巡防用具得1分；检查到1次不按上述要求的，相应的项不得分:
+    # one forfeit rule per 项, each naming the earn it takes back
+    seven = rules_of(r, "7")
+    earns = [k for k, x in seven.items() if x["kind"] == "earn"]
+    assert [seven[k]["amount"] for k in earns] == [1, 1, 1]
+    forfeits = [x for x in seven.values() if x["kind"] == "forfeit"]
+    assert sorted(x["forfeits"] for x in forfeits) == sorted(earns)
+    assert {x["text"] for x in forfeits} == {"检查到1次不按上述要求的，相应的项不得分"}
+    # 8: 有计划，有记录的得1分；不少于2次的得2分，每少1次培训扣1分 (one quota rule, no
+    # "+2 每年培训不少于2次" line for a unit that trained once)
+    eight = list(rules_of(r, "8").values())
+    assert [(x["kind"], x["amount"]) for x in eight] == [("earn", 1), ("quota", 1)]
+    assert (eight[1]["target"], eight[1]["flat"], eight[1]["step"]) == (2, 2, 1)
     # 10: 每次扣2分; 持平得2.5分；每下降6%得2.5分，加满10分为止；每上升6%扣2.5分，扣完10分为止
     ten = rules_of(r, "10")
     assert (ten["media-exposure"]["amount"], ten["media-exposure"]["per"]) == (2, "次")
@@ -398,6 +406,8 @@ def test_hutang_earn_sums_against_points():
                     most += num(rule["amount"])
             if rule["kind"] == "trend":
                 most += num(rule["max"])
+            if rule["kind"] == "quota":
+                most += num(rule["flat"])
         if it["id"] == "4":
             # 有专项经费保障得3分；…得2分 — but 分值 2分
             assert most == 5 and it["points"] == 2 and not open_ended
@@ -425,7 +435,6 @@ def test_hutang_vetoes():
 # Scoring phrases of a standard that no rule text holds, and why.
 UNRULED = {
     ("hutang-2017", "5"): "至各辖区派出所得5分",     # basis full: the item starts at its 5 points
-    ("hutang-2017", "7"): "相应的项不得分",         # the failed 项's earn is not recorded (notes)
     ("hutang-2017", "10"): "得20分",                # 全年零发案，得20分: zero_full on both trends
 }
 

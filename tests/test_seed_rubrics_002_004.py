@@ -34,7 +34,7 @@ FILES = {
 }
 
 # docs/formats.md, "Rules": the rule vocabulary.
-VOCABULARY = {"deduct", "zero", "earn", "shortfall", "trend",
+VOCABULARY = {"deduct", "zero", "earn", "shortfall", "quota", "forfeit", "trend",
               "bonus", "convert", "rank", "tiered"}
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/rubric.schema.json"

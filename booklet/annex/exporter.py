@@ -45,6 +45,14 @@ def _headers(form: str, annex: UnitAnnex, project_year: Optional[int]) -> tuple[
     return headers, None
 
 
+def put_text(c, v: str) -> None:
+    """A text cell that stays text: never a formula (=HYPERLINK(…) stays a name)."""
+    c.value = v                            # as given, then forced to text:
+    c.data_type = "s"                      # openpyxl makes "=…" a formula otherwise
+    if v[:1] in FORMULA_START:
+        c.quotePrefix = True               # Excel keeps it text when the cell is edited
+
+
 def write_xlsx(form: str, annex: UnitAnnex, target: Path, unit: Optional[Unit] = None,
                project_year: Optional[int] = None) -> Path:
     """One form as a workbook. Every text cell is stored as text (never as a
@@ -73,10 +81,7 @@ def write_xlsx(form: str, annex: UnitAnnex, target: Path, unit: Optional[Unit] =
         for i, v in enumerate(row):
             c = ws.cell(row=r, column=i + 1)
             if isinstance(v, str):
-                c.value = v                    # as given, then forced to text:
-                c.data_type = "s"              # openpyxl makes "=…" a formula otherwise
-                if v[:1] in FORMULA_START:
-                    c.quotePrefix = True       # Excel keeps it text when the cell is edited
+                put_text(c, v)
             if i in text_cols:
                 c.number_format = "@"
             elif isinstance(v, Decimal):

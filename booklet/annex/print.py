@@ -346,9 +346,10 @@ def write_pdf(html: str, target: Path, *, root: Optional[Path] = None,
 def write_blank_forms(root: Path | str, config: Config, out_dir: Path, *,
                       unit: Optional[Unit] = None, annex: Optional[UnitAnnex] = None,
                       pdf: bool = True, variant: Optional[str] = None,
-                      forms: Iterable[str] = FORMS) -> list[Path]:
-    """Write the blank forms (and their HTML beside them) under `out_dir`
-    (the site folder) at paths.blank_form_pdf(form, unit id)."""
+                      forms: Iterable[str] = FORMS, html_dir: Optional[Path] = None) -> list[Path]:
+    """Write the blank forms under `out_dir` at paths.blank_form_pdf(form, unit id),
+    with their print HTML beside them, or under `html_dir` when given (a build
+    publishes the PDFs only: their HTML stays in the internal output)."""
     written: list[Path] = []
     for form in forms:
         rel = paths.blank_form_pdf(form, unit.id if unit else None)
@@ -356,7 +357,7 @@ def write_blank_forms(root: Path | str, config: Config, out_dir: Path, *,
         title = FORM_SPECS[form].full_title + (f"（{unit.name}）" if unit else "")
         html = document_html(blank_pages(form, unit, annex), title=title,
                              author=config.office, description="空白表格（booklet 生成）", root=root)
-        html_path = Path(out_dir) / paths.html_beside(rel)
+        html_path = Path(html_dir if html_dir is not None else out_dir) / paths.html_beside(rel)
         html_path.parent.mkdir(parents=True, exist_ok=True)
         html_path.write_text(html, encoding="utf-8")
         written.append(html_path)
@@ -366,10 +367,12 @@ def write_blank_forms(root: Path | str, config: Config, out_dir: Path, *,
 
 
 def build_blank_forms(ctx: BuildContext) -> list[Path]:
-    """`booklet build`: the three blank forms into the site (no personal data)."""
+    """`booklet build`: the three blank forms into the site (no personal data);
+    their print HTML goes to the internal output, as for every published PDF."""
     project = ctx.project
     return write_blank_forms(project.root, project.config, ctx.site_dir,
-                             pdf=ctx.pdf, variant=ctx.pdf_variant)
+                             pdf=ctx.pdf, variant=ctx.pdf_variant,
+                             html_dir=Path(ctx.internal_dir) / paths.PRINT_HTML)
 
 
 def write_filled_forms(root: Path | str, config: Config, annex: Optional[UnitAnnex],

@@ -13,11 +13,16 @@ import click
 from ..annex.exporter import export_unit
 from ..errors import BookletError
 from ..annex.cli import load_quietly, output_root, unit_or_stop
+from ..records_xlsx.cli import WithRecords, export_records
 from ._common import project_dir
 
 
-@click.command(help="把附件数据（花名册、执勤排班表、用款审批表）导出为 Excel，写入内部目录。\n\n"
-                    "(Export annex data to XLSX in the internal output folder.)")
+@click.command(cls=WithRecords, records_command=export_records,
+               help="把附件数据（花名册、执勤排班表、用款审批表）导出为 Excel，写入内部目录。\n"
+                    "booklet export records --rubric 细则 --period 期间 -o 文件.xlsx："
+                    "导出考核记录录入表。\n\n"
+                    "(Export annex data to XLSX in the internal output folder; "
+                    "`export records`: a records entry workbook.)")
 @click.option("--unit", "unit_id", default=None, help="只导出这个单位 (one unit only)")
 @project_dir
 def command(unit_id: str | None, project_dir: Path) -> None:

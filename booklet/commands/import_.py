@@ -16,11 +16,14 @@ import click
 
 from ..annex.importer import import_spreadsheet
 from ..annex.cli import FORM_CHOICE, load_quietly
+from ..records_xlsx.cli import WithRecords, import_records
 from ._common import project_dir
 
 
-@click.command(help="从 Excel（.xlsx）或 CSV 导入附件数据：roster 花名册、duty 执勤排班表、funds 用款审批表。"
-                    "导入后列出改动和各队伍的人数。\n\n"
+@click.command(cls=WithRecords, records_command=import_records,
+               help="从 Excel（.xlsx）或 CSV 导入附件数据：roster 花名册、duty 执勤排班表、funds 用款审批表。"
+                    "导入后列出改动和各队伍的人数。\n"
+                    "booklet import records 文件.xlsx：导入考核记录录入表（见 booklet import records --help）。\n\n"
                     "(Import annex data from a spreadsheet into assessments/annex/ID/.)")
 @click.argument("form", type=FORM_CHOICE)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

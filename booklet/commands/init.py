@@ -71,9 +71,8 @@ output:
   site: site
   internal: build/internal
 
-# 隐私：网站上遮挡电话号码；是否公布考核记录中的备注
+# 隐私：电话、身份证号码在网站和公开的PDF上一律打码；这里只设是否公布考核记录中的备注
 privacy:
-  mask_phones: true
   publish_notes: false
 """
 

@@ -71,7 +71,9 @@ def evaluate(item: Optional[Item], rule: Rule, entry: Entry[Finding], unit: Opti
             a.value = part.value
         if entry.averaged and average_over and kind.slot in (IN, OUT):
             _average(a, average_over)
-        out.append(Pending(item, part.slot or kind.slot, rule, a, f))
+        slot = part.slot or kind.slot
+        a.bonus = slot == OUT
+        out.append(Pending(item, slot, rule, a, f))
     return out
 
 

@@ -37,7 +37,6 @@ SET, IN, OUT, ZEROING = "set", "in", "out", "zero"
 
 NOTE_FLOOR = "扣完为止（该项{points}分扣完，不再扣分）"
 NOTE_CEIL = "已达该项分值（{points}分），超出部分不计"
-NOTE_BONUS_NOTE = "加分"          # Adjustment.is_bonus reads this for trend gains
 
 
 class RuleError(ValueError):
@@ -45,11 +44,8 @@ class RuleError(ValueError):
 
 
 def join_note(old: str, new: str) -> str:
-    """Append a note. A trend gain counted as a bonus keeps its note exactly
-    "加分": Adjustment.is_bonus recognises it by that text (the cut is still
-    visible as amount ≠ raw_amount)."""
-    if old == NOTE_BONUS_NOTE:
-        return old
+    """Append a note ("加分；已达上限（…）"). Bonuses are marked by
+    Adjustment.bonus, never by their note."""
     return f"{old}；{new}" if old else new
 
 
@@ -129,6 +125,19 @@ def shortfall_effect(rule: Rule, f: Finding) -> tuple[Decimal, int]:
         return ZERO, 0
     steps = whole_steps(rule.target - value, rule.step or ONE)
     return -(rule.amount * steps), steps
+
+
+def quota_effect(rule: Rule, f: Finding) -> Decimal:
+    """每年培训不少于2次的得2分，每少1次培训扣1分: flat when value ≥ target, else
+    flat − amount × whole steps short (step 1 by default), never below 0.
+    2 trainings → 2, 1 → 1, 0 → 0."""
+    value = _value(rule, f)
+    if rule.target is None or rule.flat is None or rule.amount is None:
+        raise RuleError(f"规则 {rule.id} 缺少 target、flat 或 amount")
+    if value >= rule.target:
+        return rule.flat
+    v = rule.flat - rule.amount * whole_steps(rule.target - value, rule.step or ONE)
+    return v if v > 0 else ZERO
 
 
 def tiered_effect(rule: Rule, f: Finding) -> tuple[Decimal, Optional[Tier]]:

@@ -19,7 +19,8 @@ from ..errors import Problems
 from ..model import Finding, Item, Rule
 from ..textfmt import fmt_points as p
 from .items import (IN, OUT, SET, ZERO, ZEROING, RuleError, bonus_effect, cap_note,
-                    convert_value, deduct_effect, earn_effect, rank_value, shortfall_effect,
+                    convert_value, deduct_effect, earn_effect, quota_effect, rank_value,
+                    shortfall_effect,
                     tiered_effect, trend_effect)
 from .result import Result
 
@@ -93,7 +94,7 @@ RULE_FIELDS: dict[str, str] = {
     "target": DECIMAL, "step": DECIMAL, "unit": TEXT, "measure": TEXT, "flat": DECIMAL,
     "down": DECIMAL, "up": DECIMAL, "min": DECIMAL, "max": DECIMAL, "down_as_bonus": FLAG,
     "zero_full": FLAG, "dedupe": TEXT, "scale": DECIMAL, "source": TEXT, "group_by": TEXT,
-    "tiers": TIERS,
+    "tiers": TIERS, "forfeits": TEXT,
 }
 
 
@@ -174,6 +175,40 @@ register(RuleKind(
     finding_needs=_value_needed, check_finding=_check_shortfall))
 
 
+# ------------------------------------------------------------ quota, forfeit
+
+
+def _describe_quota(rule: Rule) -> list[str]:
+    u = rule.unit or "次"
+    step = p(rule.step) if rule.step is not None else "1"
+    return [f"达到{p(rule.target)}{u}得{p(rule.flat)}分",
+            f"每少{step}{u}扣{p(rule.amount)}分"]
+
+
+register(RuleKind(
+    "quota", "按次数达标计分",
+    "实际次数达到规定次数的得规定分；每少一个档距（如每少1次）扣规定分，扣到0分为止。"
+    "只记一条结果，写明实际次数。",
+    effect=lambda rule, f, scope: [Part(quota_effect(rule, f))],
+    describe=_describe_quota,
+    fields=("target", "step", "flat", "amount", "unit"), required=("target", "flat", "amount"),
+    finding_needs=_value_needed))
+
+
+def _describe_forfeit(rule: Rule) -> list[str]:
+    return ["检查发现一次不按要求的，取消对应那一项已得的分（只取消一次）"]
+
+
+register(RuleKind(
+    "forfeit", "检查不合要求不得分",
+    "督查、检查时发现一次不按要求的，对应的那一项得分取消（如“检查到1次不按上述要求的，"
+    "相应的项不得分”）：记为扣去该项已得的分，已取消的不再重复扣。",
+    # the amount is set after every finding of the item is known (record._forfeit)
+    effect=lambda rule, f, scope: [Part(ZERO)],
+    describe=_describe_forfeit,
+    fields=("forfeits",), required=("forfeits",)))
+
+
 # ------------------------------------------------------------ trend
 
 
@@ -188,7 +223,7 @@ def _trend(rule: Rule, f: Finding, scope: Scope) -> list[Part]:
     if out.inside or not out.outside:
         parts.append(Part(out.inside, IN, note))
     if out.outside:
-        # Adjustment.is_bonus recognises a trend gain outside the cap by this note.
+        # outside the cap: evaluate marks it Adjustment.bonus (the note only explains)
         parts.append(Part(out.outside, OUT, "加分"))
     return parts
 
@@ -220,7 +255,7 @@ register(RuleKind(
     "trend", "同比升降",
     "与上年同期比较：持平得规定分，每下降一个整档加分、每上升一个整档减分，"
     "结果限定在规定范围内；上年为0而今年大于0，按上升100%计。"
-    "规定“全年零发案得满分”的，该项所有比较值为0时得满分。",
+    "规定“全年零发案得满分”的，全年各期的比较值都为0时，全年得满分（单个季度无案件不按此计）。",
     effect=_trend, describe=_describe_trend,
     fields=("measure", "step", "flat", "down", "up", "min", "max", "down_as_bonus", "zero_full"),
     required=("measure", "step"), finding_needs=lambda rule: ("value", "baseline")))

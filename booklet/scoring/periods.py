@@ -14,8 +14,8 @@ from typing import Optional, Sequence
 
 from ..model import Calendar, Finding, Record, Rubric
 from ..periods import YEAR, Period, kind_for_calendar, sort_key
-from .fmt import fmt_signed, q2
-from .items import join_note
+from .fmt import fmt_points, fmt_signed, q2
+from .items import NOTE_CEIL, NOTE_FLOOR, _cut as cut, join_note
 from .result import Adjustment, ItemScore, Result, VetoHit
 
 
@@ -123,10 +123,10 @@ def _aggregate(adj_lists: list[tuple[str, list[Adjustment]]], n: int, how: str,
     `target`: what the amounts must add up to (the item's score minus its
     start); a difference left by rounding each average to 0.01 goes to the
     last adjustment, with a note."""
-    acc: dict[str | tuple[str, str], list] = {}
+    acc: dict[tuple[str, bool], list] = {}
     for period, adjs in adj_lists:
         for a in adjs:
-            key = a.rule_id if a.note != "加分" else (a.rule_id, "加分")
+            key = (a.rule_id, a.bonus)
             e = acc.get(key)
             if e is None:
                 # [last adjustment, [period, amount, period, amount, …], count, values, derived]
@@ -176,7 +176,8 @@ def _aggregate(adj_lists: list[tuple[str, list[Adjustment]]], n: int, how: str,
             value=(None if values is None else values[0] if len(values) == 1
                    else q2(sum(values, ZERO) / len(values))),
             baseline=None, date=a.date, origin=None,
-            note="加分" if a.note == "加分" else "", source=a.source, derived=derived))
+            note="加分" if a.bonus and a.kind != "bonus" else "", source=a.source,
+            derived=derived, bonus=a.bonus))
     if target is not None and out:
         residual = target - sum((a.amount for a in out), ZERO)
         if residual:
@@ -282,6 +283,30 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
         items.append(y)
     rubric_adjs = _aggregate([(p.period, p.rubric_adjustments) for p in parts
                               if p.rubric_adjustments], n, how, last_period)
+    # 全年零发案: the item's year score is replaced; the total moves by the
+    # difference against the unrounded combination of the parts' item scores
+    tot_sum, tot_last = sum((p.total for p in parts), ZERO), parts[-1].total
+    selfs = [p for p in parts if p.self_total is not None]
+    self_totals: list[Optional[Decimal]] = [p.self_total for p in selfs]
+    for i, new_score in _zero_full_year(rubric, items, parts):
+        scores = [p.items[i].score for p in parts]
+        if how == "last":
+            tot_last += new_score - scores[-1]
+        else:
+            tot_sum += new_score * (n if how == "average" else 1) - sum(scores, ZERO)
+        # the self-assessment agreed on the item in every part: it follows
+        if selfs and all(p.items[i].self_score == p.items[i].score for p in selfs):
+            k = len(selfs)
+            olds = [p.items[i].self_score for p in selfs]
+            olds_d = [o if o is not None else ZERO for o in olds]   # agreed: equal to the score
+            if how == "last":
+                self_totals[-1] = (self_totals[-1] or ZERO) + new_score - olds_d[-1]
+            else:
+                self_totals[0] = ((self_totals[0] or ZERO)
+                                  + new_score * (k if how == "average" else 1) - sum(olds_d, ZERO))
+            items[i].self_score = new_score
+            items[i].differs = False
+    year_total = comb(tot_sum, tot_last)
 
     vetoes: list[VetoHit] = []
     seen: set[str] = set()
@@ -298,10 +323,10 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
     return Result(
         rubric_id=rubric.id, period=year, unit_id=first.unit_id,
         unit_name=first.unit_name,
-        total=comb(sum((p.total for p in parts), ZERO), parts[-1].total),
+        total=year_total,
         items=items,
         rubric_adjustments=rubric_adjs,
-        self_total=_combine_opt([p.self_total for p in parts], how),
+        self_total=_combine_opt(self_totals, how),
         deducted_total=comb(sum((p.deducted_total for p in parts), ZERO),
                             parts[-1].deducted_total),
         base=first.base,
@@ -310,7 +335,56 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
         assessors=tuple(dict.fromkeys(a for p in parts for a in p.assessors)),
         date=parts[-1].date,
         record_files=tuple(files),
+        parts=tuple(p.period for p in parts),
+        expected_parts=tuple(sub_periods(rubric.calendar, Period.parse(year).year)),
     )
+
+
+def _zero_full_year(rubric: Rubric, items: list[ItemScore],
+                    parts: Sequence[Result]) -> list[tuple[int, Decimal]]:
+    """全年零发案，得20分 (001 item 10): when every finding of the item's
+    `zero_full` trend rules in all the year's parts has value 0, the year's
+    item gets its full points before the other rules' deductions (a media
+    exposure still costs its 2 points), whatever the quarters scored. Changes
+    the items in place; returns (index, new score) of the items changed."""
+    changed: list[tuple[int, Decimal]] = []
+    for i, it in enumerate(rubric.items):
+        zf = {r.id for r in it.rules if r.kind == "trend" and r.zero_full}
+        if not zf or it.points is None or i >= len(items):
+            continue
+        vals = [a.value for p in parts for a in p.items[i].adjustments
+                if a.rule_id in zf and a.value is not None]
+        if not vals or any(v != 0 for v in vals):
+            continue
+        y = items[i]
+        adjs = y.adjustments
+        start = it.points if it.basis != "earned" else ZERO
+        inside = [a for a in adjs if not a.is_bonus]
+        first = True
+        for a in inside:
+            if a.rule_id in zf:
+                if first:
+                    a.amount = a.raw_amount = it.points - start
+                    a.note = join_note("", f"全年零发案，得{fmt_points(it.points)}分")
+                    first = False
+                else:
+                    a.amount = a.raw_amount = ZERO
+                    a.note = "已按全年零发案得满分计"
+        total = start + sum((a.amount for a in inside), ZERO)
+        if total > it.points:
+            cut(inside, total - it.points, positive=True,
+                note=NOTE_CEIL.format(points=fmt_points(it.points)))
+            total = it.points
+        elif total < 0:
+            cut(inside, -total, positive=False,
+                note=NOTE_FLOOR.format(points=fmt_points(it.points)))
+            total = ZERO
+        new_score = total + y.added
+        changed.append((i, new_score))
+        y.score = new_score
+        y.deducted = -sum((a.amount for a in inside if a.amount < 0), ZERO)
+        y.differs = y.self_score is not None and y.self_score != y.score
+    return changed
 
 
 def _combine_opt(values: list[Optional[Decimal]], how: str) -> Optional[Decimal]:

@@ -12,7 +12,7 @@ from .periods import (calendar_periods, inspection_findings, is_rollup_year, mon
                       sub_periods, year_rollup)
 from .ranking import assign_grades, assign_ranks, rank_bests, set_changes
 from .evaluate import Entry
-from .record import Context, RubricIndex, RuleError, score_record, veto_hits
+from .record import Context, RubricIndex, RuleError, add_year_end, score_record, veto_hits
 from .result import Result, VetoHit
 
 Derive = Callable[[Project, Rubric, Unit, str], tuple[list[Finding], list[VetoFinding]]]
@@ -33,7 +33,9 @@ def score_project(project: Project, *, derive: Optional[Derive] = None) -> list[
       marked derived=True). No assessment record → no Result.
     - the year of a non-annual calendar is rolled up from the assessment
       periods' Results per calendar.year_end (periods.year_rollup); it exists
-      when at least one of them does. Its vetoes: those of the parts, of a
+      when at least one of them does. The findings of a record of the year
+      itself (the year-end check, 年底汇总) are then scored into it
+      (record.add_year_end). Its vetoes: those of the parts, of a
       record of the year itself, of derive(…, year) (vetoes only: derived
       findings already count in the parts) and `auto` vetoes counted over all
       the year's findings. Without any part, a record of the year itself is
@@ -202,6 +204,7 @@ def _score_rubric(project: Project, rubric: Rubric,
                                    derived=d, ctx=ctx, extra_records=yrecs[1:], period=y)
             else:
                 year_findings = [f for sp in subs for f in merged.get((sp, uid), ())]
+                year_findings += [f for r in yrecs for f in r.findings]
                 year_vetoes = [v for r in yrecs for v in r.vetoes]
                 d_vetoes = list(d[1]) if d is not None else []
                 extra: list[VetoHit] = veto_hits(
@@ -209,6 +212,10 @@ def _score_rubric(project: Project, rubric: Rubric,
                     [Entry(v) for v in year_vetoes] + [Entry(v, derived=True) for v in d_vetoes])
                 res = year_rollup(rubric, y, parts, cal.year_end, extra_vetoes=extra,
                                   extra_files=[r.loc.file for r in yrecs])
+                # 年底汇总: what the year-end check found counts in the year
+                add_year_end(index, unit, res, yrecs,
+                             Context(sources={s: done[(s, uid, y)] for s in index.sources
+                                              if (s, uid, y) in done}, base=plan[uid][1]))
             flags[(y, uid)] = ([f for sp in subs for f in flags.get((sp, uid), ())]
                                + [f for r in yrecs for f in r.flags])
             done[(rid, uid, y)] = res

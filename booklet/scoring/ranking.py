@@ -65,19 +65,21 @@ def lower_is_better(rubric: Rubric, results: Sequence[Result]) -> bool:
 def assign_ranks(rubric: Rubric, results: Sequence[Result]) -> None:
     """Rank the results of one rubric and period, in place.
 
-    Higher total ranks first (for deduction-only results without a base, the
-    smaller deduction). Equal totals share a rank and the next rank skips
-    (1, 2, 2, 4). Vetoed units come after every unit that is not vetoed when
-    veto_effect.rank is "last" (the default), ranked among themselves the
-    same way. rank_of = the number of results ranked.
+    Higher total ranks first. Deduction-only rubrics rank by the points lost
+    (`deducted_total`, smaller first) whether or not a base is set, so a unit
+    without a base (total = its deduction, 8) and one with base 100 (total 92)
+    that lost the same 8 share a rank. Equal keys share a rank and the next
+    rank skips (1, 2, 2, 4). Vetoed units come after every unit that is not
+    vetoed when veto_effect.rank is "last" (the default), ranked among
+    themselves the same way. rank_of = the number of results ranked.
     """
     if not results:
         return
-    low = lower_is_better(rubric, results)
+    lost = rubric.mode == "deduction_only"
     last = (rubric.veto_effect or {}).get("rank", "last") == "last"
 
     def key(r: Result):
-        t = r.total if low else -r.total
+        t = r.deducted_total if lost else -r.total
         return (1 if (last and r.vetoed) else 0, t)
 
     ordered = sorted(results, key=key)
@@ -144,9 +146,11 @@ def _worse_counts(results: Sequence[Result]) -> dict[int, int]:
 
 
 def _bottom(r: Result, worse: dict[int, int], n: int) -> bool:
-    """In the last n: fewer than n units rank strictly below it, so units tied
-    at the cut are all in (ranks 1, 2, 3, 3 and n = 1: both 3s)."""
-    if r.rank is None:
+    """In the last n (位居后n位): fewer than n units rank strictly below it, so
+    units tied at the cut are all in (ranks 1, 2, 3, 3 and n = 1: both 3s) —
+    but a unit no other unit outscores (rank 1) is never in: with totals 96,
+    96, 90, 90 the two joint-first units are not among the last three."""
+    if r.rank is None or r.rank == 1:
         return False
     return worse.get(r.rank, 0) < n
 

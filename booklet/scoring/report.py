@@ -51,7 +51,7 @@ def item_json(s: ItemScore) -> dict:
     return {
         "item": s.item_id, "number": s.number, "points": json_number(s.points),
         "score": json_number(s.score), "deducted": json_number(s.deducted),
-        "added": json_number(s.added), "self_score": json_number(s.self_score),
+        "lost": json_number(s.lost), "added": json_number(s.added), "self_score": json_number(s.self_score),
         "differs": s.differs,
         "adjustments": [adjustment_json(a) for a in s.adjustments],
     }
@@ -63,7 +63,8 @@ def result_json(r: Result) -> dict:
         "rubric": r.rubric_id, "period": r.period, "unit": r.unit_id,
         "unit_name": r.unit_name, "total": json_number(r.total),
         "self_total": json_number(r.self_total),
-        "deducted_total": json_number(r.deducted_total), "base": json_number(r.base),
+        "deducted_total": json_number(r.deducted_total), "lost_total": json_number(r.lost_total),
+        "base": json_number(r.base),
         "grade": r.grade, "grade_reasons": list(r.grade_reasons), "vetoed": r.vetoed,
         "vetoes": [{"id": v.id, "text": v.text, "reason": v.reason, "derived": v.derived}
                    for v in r.vetoes],
@@ -121,7 +122,7 @@ def render_csv(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) ->
     as utf-8-sig (BOM) so that Excel reads it as UTF-8; texts that would run
     as formulas are guarded (csv_cell)."""
     headers = ["考核细则", "期间", "排名", "单位编号", "单位", "总分", "自评总分", "扣分合计",
-               "等次", "一票否决", "否决情形", "上期总分", "变化"]
+               "失分合计", "等次", "一票否决", "否决情形", "上期总分", "变化"]
     rids = {r.rubric_id for r in results}
     item_cols: list[ItemScore] = []
     deduction_only = False
@@ -139,7 +140,8 @@ def render_csv(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) ->
     rows = []
     for r in results:
         row = [r.rubric_id, r.period, _rank(r), r.unit_id, r.unit_name, fmt_points(r.total),
-               fmt_points(r.self_total), fmt_points(r.deducted_total), r.grade or "",
+               fmt_points(r.self_total), fmt_points(r.deducted_total), fmt_points(r.lost_total),
+               r.grade or "",
                _veto_text(r), "；".join(f"{v.text}{'（' + v.reason + '）' if v.reason else ''}"
                                        for v in r.vetoes),
                fmt_points(r.previous_total), _change(r)]
@@ -162,7 +164,12 @@ def render_table(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) 
         has_self = any(r.self_total is not None for r in group)
         has_grade = any(r.grade for r in group)
         has_change = any(r.change is not None for r in group)
-        headers = ["排名", "单位", "总分"]
+        # deduction-only (002): the points lost are the result; 总分 only where a
+        # base is set, so a unit without one is never shown as 总分 8
+        lost_only = rub is not None and rub.mode == "deduction_only"
+        has_base = any(r.base is not None for r in group)
+        headers = ["排名", "单位"] + (["扣分"] + (["总分"] if has_base else []) if lost_only
+                                    else ["总分"])
         if has_self:
             headers.append("自评")
         if has_grade:
@@ -172,7 +179,13 @@ def render_table(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) 
             headers += ["上期", "变化"]
         rows = []
         for r in group:
-            row = [_rank(r), r.unit_name, fmt_points(r.total)]
+            row = [_rank(r), r.unit_name]
+            if lost_only:
+                row.append(fmt_points(r.deducted_total))
+                if has_base:
+                    row.append(fmt_points(r.total) if r.base is not None else "")
+            else:
+                row.append(fmt_points(r.total))
             if has_self:
                 row.append(fmt_points(r.self_total))
             if has_grade:
@@ -181,11 +194,13 @@ def render_table(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}) 
             if has_change:
                 row += [fmt_points(r.previous_total), _change(r)]
             rows.append(row)
-        right = {0, 2} | ({3} if has_self else set())
+        first = 3 + (1 if lost_only and has_base else 0)
+        right = {0, 2, first - 1} | ({first} if has_self else set())
         if has_change:
             right |= {len(headers) - 2, len(headers) - 1}
         n = group[0].rank_of or len(group)
-        blocks.append(f"{title} · {period_label(period)}（共{n}个单位）\n"
+        labels = sorted({r.period_label for r in group})
+        blocks.append(f"{title} · {'／'.join(labels)}（共{n}个单位）\n"
                       + text_table(headers, rows, right))
     return "\n\n".join(blocks) if blocks else "没有符合条件的考核结果。"
 
@@ -253,8 +268,10 @@ def render_explain(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}
             rules.update({(None, rl.id): rl for rl in rub.bonuses + rub.extra_deductions})
         title = rub.title if rub else r.rubric_id
         out.append("=" * 60)
-        out.append(f"{r.unit_name}（{r.unit_id}） · {title} · {period_label(r.period)}")
+        out.append(f"{r.unit_name}（{r.unit_id}） · {title} · {r.period_label}")
         head = [f"总分 {fmt_points(r.total)} 分"]
+        if rub is None or rub.mode != "deduction_only":
+            head.append(f"失分 {fmt_points(r.lost_total)} 分")
         if r.base is not None:
             head.append(f"基数 {fmt_points(r.base)} 分，扣 {fmt_points(r.deducted_total)} 分")
         elif rub is not None and rub.mode == "deduction_only":
@@ -283,6 +300,8 @@ def render_explain(results: Sequence[Result], rubrics: Mapping[str, Rubric] = {}
                     line += f"，加 {fmt_points(s.added)} 分"
             else:
                 line = f"第{s.number}项{name}{pts}：得 {fmt_points(s.score)} 分"
+                if s.lost:
+                    line += f"，失 {fmt_points(s.lost)} 分"
             if s.self_score is not None:
                 line += f"（自评 {fmt_points(s.self_score)} 分{'，与考核得分不同' if s.differs else ''}）"
             if it is not None and s.points is not None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Optional
 
 from ..model import Loc, NOWHERE
+from ..periods import year_label
 
 
 @dataclass
@@ -31,11 +32,12 @@ class Adjustment:
     note: str = ""                 # why amount differs from raw_amount (cap, dedupe, …)
     source: Loc = NOWHERE          # the record line
     derived: bool = False          # computed from annex data, not typed by the assessor
+    bonus: bool = False            # added outside the item cap (a bonus rule, or a trend
+                                   # gain counted as a bonus: down_as_bonus)
 
     @property
     def is_bonus(self) -> bool:
-        return self.kind == "bonus" or (self.kind == "trend" and self.amount > 0
-                                        and self.note.startswith("加分"))
+        return self.bonus or self.kind == "bonus"
 
 
 @dataclass
@@ -94,6 +96,13 @@ class Result:
     assessors: tuple[str, ...] = ()
     date: Optional[date] = None
     record_files: tuple[str, ...] = ()   # records that fed this result
+    parts: tuple[str, ...] = ()          # a year rollup: the assessment periods rolled in
+    expected_parts: tuple[str, ...] = () # … and those the calendar asks for
+
+    @property
+    def period_label(self) -> str:
+        """2017年第一季度 / 2017年度 / 2017年（截至第三季度） for a year with quarters missing."""
+        return year_label(self.period, self.parts, self.expected_parts)
 
     def item(self, item_id: str) -> Optional[ItemScore]:
         for it in self.items:

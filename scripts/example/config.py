@@ -55,7 +55,6 @@ def write_config(root: Path, groups: list[tuple[str, list[dict]]]) -> None:
         "  site: site",
         "  internal: build/internal",
         "privacy:",
-        "  mask_phones: true",
         "  publish_notes: false",
     ]
     (root / "booklet.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")

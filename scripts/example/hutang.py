@@ -48,10 +48,13 @@ GAP = [
     "{m}月{d}日检查，LED显示屏本月未滚动播放防范宣传标语",
 ]
 ITEM7_FAIL = {
-    "patrol-three-people": "{m}月{d}日督查时巡逻队仅2人上路，第7项“每次巡防不少于3人得1分”本季度不得分",
-    "patrol-armbands": "{m}月{d}日督查时巡逻队员未统一佩戴红袖标，第7项“每次统一佩戴红袖标得1分”本季度不得分",
-    "patrol-gear": "{m}月{d}日督查时巡逻队未携带小喇叭、手电筒，第7项“每次统一携带警棍、小喇叭、手电筒等巡防用具得1分”本季度不得分",
+    "patrol-three-people": "{m}月{d}日督查时巡逻队仅2人上路",
+    "patrol-armbands": "{m}月{d}日督查时巡逻队员未统一佩戴红袖标",
+    "patrol-gear": "{m}月{d}日督查时巡逻队未携带小喇叭、手电筒",
 }
+# item 7: the forfeit rule of each 项 (检查到1次不按上述要求的，相应的项不得分)
+FORFEIT = {"patrol-three-people": "three-people-failed", "patrol-armbands": "armbands-failed",
+           "patrol-gear": "gear-failed"}
 EXTRA_TEAMS = ["楼道长队伍", "居民代表巡防队", "物业保安队", "党员先锋队", "社区义工队", "业主委员会巡查组"]
 CASES = ["盗窃电瓶车案", "入室盗窃案", "诈骗案", "盗窃车内财物案", "抢夺案"]
 QUARTER_END = {1: 3, 2: 6, 3: 9, 4: 12}
@@ -154,7 +157,11 @@ class Hutang:
                 findings.append(f)
             if r_7 < 0.02 + 0.2 * (1 - s) and not item7_fail:
                 item7_fail.append((txt.choice(sorted(ITEM7_FAIL)), m, d))
-                notes.append({"text": ITEM7_FAIL[item7_fail[-1][0]].format(m=m, d=d).split("，第7项")[0]
+                failed = item7_fail[-1][0]
+                findings.append({"item": "7", "rule": FORFEIT[failed],
+                                 "reason": ITEM7_FAIL[failed].format(m=m, d=d),
+                                 "date": date(2017, m, d)})
+                notes.append({"text": ITEM7_FAIL[failed].format(m=m, d=d)
                               + "，已当场要求整改"})
             if not findings and not notes:
                 notes.append({"text": txt.choice(["督查情况正常", "巡逻队伍按排班表在岗", "未发现问题"])})
@@ -228,22 +235,23 @@ class Hutang:
             earn("4", "funds")
         if p(0.5):
             earn("4", "workstation")
-        # 7 规范巡防行为: the failed 项 of an inspection is left out
-        failed = {r for r, _, _ in ins["item7_fail"]}
+        # 7 规范巡防行为: every 项 is earned; a failed 项 found at an inspection
+        # takes its point back through its forfeit finding (in the inspection)
         for rule in ("patrol-three-people", "patrol-armbands", "patrol-gear"):
-            if rule not in failed:
-                earn("7", rule)
+            earn("7", rule)
         for rule, m, d in ins["item7_fail"]:
-            notes.append({"text": ITEM7_FAIL[rule].format(m=m, d=d)})
-        # 8 教育培训
+            notes.append({"text": ITEM7_FAIL[rule].format(m=m, d=d)
+                          + "，第7项该项本季度不得分（见当月督查记录）"})
+        # 8 教育培训: 每年培训不少于2次的得2分，每少1次培训扣1分 (one quota finding)
         if p(0.5):
             earn("8", "training-plan-record")
-        earn("8", "training-twice")
         if s < 0.45 or num.random() < 0.08:
-            F.append({"item": "8", "rule": "training-missing", "count": 1,
+            F.append({"item": "8", "rule": "training-count", "value": 1,
                       "reason": "全年培训计划2次，截至本季度末仅开展1次"})
         else:
             num.random()
+            F.append({"item": "8", "rule": "training-count", "value": 2,
+                      "reason": "截至本季度末已开展培训2次"})
         # 9 台账
         if p(0.7):
             earn("9", "ledger")
