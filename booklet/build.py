@@ -16,10 +16,12 @@ import os
 import shutil
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
 from .annex.derive import derive_findings
+from .asof import resolve_as_of
 from .annex.print import build_blank_forms
 from .buildctx import BuildContext, KeptOutput
 from .errors import BookletError, Problems
@@ -42,16 +44,19 @@ PDF_LINE = "pdf "               # marker line: fingerprint of the build that mad
 # ------------------------------------------------------------------ stages
 
 def load_and_validate(root: Path | str, config: Optional[Config] = None,
-                      problems: Optional[Problems] = None) -> tuple[Optional[Project], Problems]:
+                      problems: Optional[Problems] = None, *,
+                      as_of: Optional[date] = None) -> tuple[Optional[Project], Problems]:
     """load → validate: the project (None when booklet.yml is unusable) and
     every problem found. Pass `config` (with the problems of reading it) when
-    booklet.yml has been read already."""
+    booklet.yml has been read already. `as_of` (--as-of) overrides the
+    project's as-of date (booklet/asof.py)."""
     root = Path(root).resolve()
     if problems is None:
         problems = Problems()
         config = load_config(root, problems)
     project = load_inputs(root, config, problems)
     if project is not None:
+        resolve_as_of(project, as_of)
         validate_project(project, problems)
     return project, problems
 
@@ -92,7 +97,8 @@ def build_id(root: Path) -> str:
 
 
 def fingerprint(root: Path, options: dict) -> str:
-    """What a build's output depends on: inputs, booklet's code, the options."""
+    """What a build's output depends on: inputs, booklet's code, the options
+    (as_of among them; without it the as-of date comes from the inputs)."""
     opts = ",".join(f"{k}={options[k]}" for k in sorted(options))
     return f"{build_id(root)}-{code_hash()[:16]}-{hashlib.sha256(opts.encode()).hexdigest()[:8]}"
 
@@ -226,11 +232,12 @@ def _swap(staging: Path, final: Path, print_: str, pdf_print: str = "") -> None:
 
 def prepare(root: Path | str, *, site_dir: Path, internal_dir: Path, pdf: bool = True,
             pdf_variant: Optional[str] = None, jobs: Optional[int] = None, clean: bool = False,
-            progress: bool = False, build_id_: str = "") -> BuildContext:
+            progress: bool = False, build_id_: str = "",
+            as_of: Optional[date] = None) -> BuildContext:
     """load → validate → score, into a context whose writers write to
     `site_dir` and `internal_dir` directly (tests, previews). Raises
     BookletError on any error in the project."""
-    project, problems = load_and_validate(root)
+    project, problems = load_and_validate(root, as_of=as_of)
     if project is None or problems.errors:
         raise BookletError(problems)
     root = Path(project.root)
@@ -244,6 +251,7 @@ def prepare(root: Path | str, *, site_dir: Path, internal_dir: Path, pdf: bool =
 def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = False, pdf: bool = True,
               pdf_variant: Optional[str] = None, progress: bool = True,
               site_dir: Optional[Path] = None, internal_dir: Optional[Path] = None,
+              as_of: Optional[date] = None,
               echo: Callable[[str], None] = lambda s: None) -> BuildContext | KeptOutput:
     """Build the project at `root`. Raises BookletError on bad input; the old
     outputs are untouched unless the whole build succeeded."""
@@ -254,13 +262,15 @@ def run_build(root: Path | str, *, jobs: Optional[int] = None, clean: bool = Fal
     with project_lock(root, echo):
         return _run_build_locked(root, jobs=jobs, clean=clean, pdf=pdf, pdf_variant=pdf_variant,
                                  progress=progress, site_dir=site_dir, internal_dir=internal_dir,
-                                 echo=echo)
+                                 as_of=as_of, echo=echo)
 
 
 def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, site_dir,
-                      internal_dir, echo) -> BuildContext | KeptOutput:
+                      internal_dir, as_of, echo) -> BuildContext | KeptOutput:
     t0 = time.perf_counter()
     options = {"pdf": pdf, "variant": pdf_variant, "site": site_dir, "internal": internal_dir}
+    if as_of is not None:       # else the as-of date comes from the inputs (in the build id)
+        options["as_of"] = as_of.isoformat()
     print_ = fingerprint(root, options)
 
     # load: booklet.yml once, first, since it says where the last outputs are
@@ -278,7 +288,7 @@ def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, si
                               build_id=print_.split("-")[0])
 
     # load the rest → validate
-    project, problems = load_and_validate(root, config, problems)
+    project, problems = load_and_validate(root, config, problems, as_of=as_of)
     if project is None or problems.errors:
         raise BookletError(problems)
     finals = _finals(root, project.config, site_dir, internal_dir)

@@ -95,6 +95,9 @@ CODES: dict[str, Code] = {
     "date-range": Code(ERROR, "日期不在记录的期间内"),
     "bad-photo": Code(ERROR, "照片路径不对或文件不存在"),
     "annex-decides": Code(WARNING, "该规则由附件数据计算，手工填写的不计分"),
+    "annex-rule": Code(ERROR, "考核细则中由附件数据决定的规则写得不对"),
+    "annex-unread": Code(WARNING, "单位的附件数据没有考核规则读取"),
+    "annex-lacking": Code(WARNING, "考核规则读取的附件数据该单位没有"),
     "personal-data": Code(ERROR, "要公布的文字中含有花名册人员的住址、姓名和年龄、电话或身份证号码"),
     "patrol-whereabouts": Code(WARNING, "要公布的文字中写有排班表的巡逻地点和时间"),
     # ---- annex files (附件2 花名册、附件3 执勤排班表、附件4 用款审批表)

@@ -18,9 +18,10 @@ from .dates import parse_date_or_none
 from .errors import Problems
 from .scoring.kinds import DECIMAL, FLAG, PAIR, RULE_FIELDS, TIERS, WORDS
 from .model import (
-    Assignment, Calendar, Column, Config, Finding, Grade, GradeCondition, Item,
-    Loc, Note, Output, Privacy, Project, Record, Rubric, Rule, Section,
-    SeedWarning, SelfAssessment, Signatures, Tier, Unit, Veto, VetoFinding,
+    AnnexDecl, Assignment, Calendar, Column, Config, DutyRules, Finding, Grade,
+    GradeCondition, Item, Loc, Note, Output, Privacy, Project, Record, RosterRules,
+    Rubric, Rule, RuleRef, Section, SeedWarning, SelfAssessment, Signatures, TeamNeed,
+    Tier, Unit, Veto, VetoFinding,
 )
 from .yamlio import LocDict, read_yaml, relpath
 
@@ -102,6 +103,8 @@ def build_config(d: LocDict, rel: str) -> Config:
         output=Output(site=out.get("site", Output.site),
                       internal=out.get("internal", Output.internal)),
         privacy=Privacy(publish_notes=priv.get("publish_notes", False)),
+        as_of=d.get("as_of"),
+        as_of_loc=d.loc_of("as_of") if isinstance(d, LocDict) and "as_of" in d else _loc(d, rel),
         loc=_loc(d, rel),
     )
 
@@ -176,8 +179,37 @@ def build_rubric(d: LocDict, rel: str) -> Rubric:
         incident_dedup=bool(d.get("incident_dedup", False)),
         warnings=[SeedWarning(code=w["code"], text=w["text"], loc=_loc(w, rel))
                   for w in d.get("warnings") or []],
+        annex=build_annex_decl(d.get("annex"), rel),
         loc=_loc(d, rel),
     )
+
+
+def _rule_ref(d: Any, rel: str) -> Optional[RuleRef]:
+    if not d:
+        return None
+    return RuleRef(item=_id(d["item"]), rule=_id(d["rule"]), loc=_loc(d, rel))
+
+
+def build_annex_decl(d: Any, rel: str) -> AnnexDecl:
+    """Rubric `annex`: the rules decided by 附件2 花名册 (roster) and 附件3 执勤排班表 (duty)."""
+    if not d:
+        return AnnexDecl()
+    roster = duty = None
+    if d.get("roster"):
+        r = d["roster"]
+        extra = r.get("extra") or {}
+        roster = RosterRules(
+            teams=tuple(TeamNeed(type=t["type"], count=int(t.get("count", 1)),
+                                 min_size=int(t.get("min_size", 1))) for t in r.get("teams") or ()),
+            base=_rule_ref(r.get("base"), rel), extra=_rule_ref(extra, rel),
+            extra_min_size=int(extra.get("min_size", 1)),
+            missing=r.get("missing", "assessor"), loc=_loc(r, rel))
+    if d.get("duty"):
+        u = d["duty"]
+        duty = DutyRules(cycle=u.get("cycle", "bimonthly"), deadline_day=int(u.get("deadline_day", 25)),
+                         late=_rule_ref(u.get("late"), rel), missing=u.get("missing", "assessor"),
+                         loc=_loc(u, rel))
+    return AnnexDecl(roster=roster, duty=duty, loc=_loc(d, rel))
 
 
 def _plain(v: Any) -> Any:

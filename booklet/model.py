@@ -86,6 +86,8 @@ class Config:
     assign: list[Assignment]
     output: Output = field(default_factory=Output)
     privacy: Privacy = field(default_factory=Privacy)
+    as_of: Optional[date] = None       # booklet.yml `as_of`: the data stand as of this day
+    as_of_loc: Loc = NOWHERE
     loc: Loc = NOWHERE
 
     def unit(self, unit_id: str) -> Optional[Unit]:
@@ -225,6 +227,56 @@ class Grade:
 
 
 @dataclass
+class TeamNeed:
+    """One line of a roster requirement: `count` teams of `type`, each of at
+    least `min_size` members (一支专职化队伍（不少于3人）)."""
+    type: str
+    count: int = 1
+    min_size: int = 1
+
+
+@dataclass
+class RuleRef:
+    """An item's rule that annex data decides."""
+    item: str
+    rule: str
+    loc: Loc = NOWHERE
+
+
+@dataclass
+class RosterRules:
+    """Rubric `annex.roster`: what 附件2 花名册 decides."""
+    teams: tuple[TeamNeed, ...] = ()   # the base requirement
+    base: Optional[RuleRef] = None     # earned (its amount) when the requirement is met
+    extra: Optional[RuleRef] = None    # count = further teams, one per other type
+    extra_min_size: int = 1            # members each further team needs
+    missing: str = "assessor"          # no roster: assessor (typed findings) | empty
+    loc: Loc = NOWHERE
+
+
+@dataclass
+class DutyRules:
+    """Rubric `annex.duty`: what 附件3 执勤排班表 decides."""
+    cycle: str = "bimonthly"           # a schedule per two months, due before they begin
+    deadline_day: int = 25             # due on or before this day of the month before
+    late: Optional[RuleRef] = None     # count = filings missed or late in the period
+    missing: str = "assessor"          # no schedule file: assessor | empty (all 漏报)
+    loc: Loc = NOWHERE
+
+
+@dataclass
+class AnnexDecl:
+    """Rubric `annex`: the rules annex data decides (none when both are None)."""
+    roster: Optional[RosterRules] = None
+    duty: Optional[DutyRules] = None
+    loc: Loc = NOWHERE
+
+    @property
+    def empty(self) -> bool:
+        return self.roster is None and self.duty is None
+
+
+@dataclass
 class SeedWarning:
     code: str
     text: str
@@ -257,6 +309,7 @@ class Rubric:
     warnings: list[SeedWarning] = field(default_factory=list)
     signature: list[str] = field(default_factory=lambda: Rubric.default_signature())
     total_label: str = "合计"          # the printed label of the total row (001: 合计总分：)
+    annex: AnnexDecl = field(default_factory=lambda: AnnexDecl())
     loc: Loc = NOWHERE
 
     @staticmethod
@@ -299,6 +352,8 @@ class Finding:
     incident: Optional[str] = None
     subject: Optional[str] = None
     origin: Optional[str] = None       # set by rollup: the inspection period it came from
+    keeps_typed: bool = False          # derived notice (annex data missing): the typed
+                                       # findings of its rule still count
     internal: bool = False             # reason and evidence stay off the site and public PDFs
     loc: Loc = NOWHERE
     key_locs: dict = field(default_factory=dict, repr=False, compare=False)
@@ -369,6 +424,8 @@ class Project:
     rubrics: dict[str, Rubric]
     records: list[Record]
     annex: dict = field(default_factory=dict)   # unit id -> annex data (annex issue)
+    as_of: Optional[date] = None       # the day the data stand (booklet.asof): filing
+                                       # deadlines after it are not yet due
 
     def records_for(self, rubric: str, unit: Optional[str] = None,
                     period: Optional[str] = None) -> list[Record]:

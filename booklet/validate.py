@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from typing import Optional
 from pathlib import Path, PurePosixPath
 
 from . import photos
 from .annex.derive import annex_rules
+from .validate_annex import check_annex_coverage, check_annex_decl
 from .dates import allowed_range
 from .periods import MONTH, YEAR, Period, kind_for_calendar
 from .errors import Problems
@@ -32,6 +34,7 @@ def validate_project(project: Project, problems: Problems) -> None:
     for rubric in project.rubrics.values():
         check_rubric(rubric, problems)
     check_records(project, problems)
+    check_annex_coverage(project, problems)
     check_published_texts(project, problems)
 
 
@@ -39,6 +42,10 @@ def validate_project(project: Project, problems: Problems) -> None:
 
 def check_config(project: Project, problems: Problems) -> None:
     cfg = project.config
+    if cfg.as_of is not None and not isinstance(cfg.as_of, date):
+        problems.error(cfg.as_of_loc, f"as_of「{cfg.as_of}」不是日期。",
+                       "写成 as_of: 2017-12-31 这样的日期（数据截至日期），或删除这一行"
+                       "（默认取考核记录中最晚的日期）。", code="bad-date")
     seen: dict[str, Unit] = {}
     names: dict[str, Unit] = {}
     for u in cfg.units:
@@ -139,6 +146,7 @@ def check_rubric(rubric: Rubric, problems: Problems) -> None:
                 problems.error(v.loc, f"一票否决条件 {v.id} 引用的条目/规则 {auto.get('item')}/"
                                f"{auto.get('rule')} 不存在。", "改正 auto 中的 item 和 rule。",
                                code="unknown-rule")
+    check_annex_decl(rubric, problems)
     for gc in rubric.grade_conditions:
         ba = gc.when.get("below_average") if isinstance(gc.when, dict) else None
         if ba:
@@ -252,12 +260,15 @@ def _warn_typed_annex_findings(project: Project, rubric: Rubric, unit: Unit, rec
     ar = annex_rules(rubric)
     if ar is None:
         return
-    decided = {}
+    decided: dict[tuple[Optional[str], str], str] = {}
     if annex.roster is not None:
-        decided.update({(ar.team_item, r): "附件2花名册" for r in (ar.base_rule, ar.extra_rule) if r})
-    if annex.duty is not None and ar.late_rule:
-        decided[(ar.filing_item, ar.late_rule)] = "附件3执勤排班表"
-    for f in rec.findings:
+        decided.update({key: "附件2花名册" for key in ar.decided("roster")})
+    if annex.duty is not None:
+        decided.update({key: "附件3执勤排班表" for key in ar.decided("duty")})
+    typed = list(rec.findings)
+    if rec.self_assessment is not None:
+        typed += rec.self_assessment.findings
+    for f in typed:
         source = decided.get((f.item, f.rule))
         if source:
             problems.warning(f.where("rule"), f"第 {f.item} 项规则「{f.rule}」由{unit.name}的{source}自动计算，"

@@ -64,9 +64,13 @@ def project(tmp_path: Path, rubric, files: dict[str, str]) -> Project:
 
 
 def score(proj: Project, rubric, unit: str, period: str, as_of=LATE_2018):
+    """(decisive findings, vetoes), result. The notices for a form the unit
+    lacks (keeps_typed, count 0: the typed findings still count) are left out
+    of the findings and checked in test_a_missing_form_leaves_a_notice."""
     d = derive_findings(proj, rubric, proj.config.unit(unit), period, as_of=as_of)
     rec = Record(rubric=rubric.id, unit=unit, period=period, kind="assessment", date=None)
-    return d, score_record(rubric, proj.config.unit(unit), rec, derived=d, period=period)
+    decisive = [f for f in d[0] if not f.keeps_typed]
+    return (decisive, d[1]), score_record(rubric, proj.config.unit(unit), rec, derived=d, period=period)
 
 
 # ---------------------------------------------------------------- item 2, veto 15(1)
@@ -129,7 +133,13 @@ def test_veto_1_when_the_base_teams_are_missing(tmp_path, rubric):
 
 def test_no_annex_or_other_rubric_derives_nothing(tmp_path, rubric):
     proj = project(tmp_path, rubric, {"a/roster.yml": roster("a", [("专职队", "专职化队伍", 2)])})
-    assert derive_findings(proj, rubric, "c", "2017-Q1") == ([], [])
+    # unit c has no annex data: hutang-2017 says `missing: assessor`, so only
+    # zero notices (the typed findings decide) and no veto
+    findings, vetoes = derive_findings(proj, rubric, "c", "2017-Q1")
+    assert vetoes == []
+    assert [(f.item, f.rule, f.count, f.keeps_typed) for f in findings] == [
+        ("2", "base-teams", 0, True), ("2", "extra-team", 0, True), ("5", "roster-late", 0, True)]
+    assert "没有附件2花名册（assessments/annex/2017/c/roster.yml）" in findings[0].reason
     other, _ = load_rubric_file(REPO / "rubrics" / "longhutang.yml", REPO)
     proj.rubrics[other.id] = other
     assert derive_findings(proj, other, "a", "2013-Q1") == ([], [])
@@ -250,7 +260,8 @@ def test_a_duty_file_of_another_year_is_not_read_as_all_missing(tmp_path, rubric
     # duty.yml records 2017 (the project's year); a 2018 period gets nothing from it,
     # rather than six 漏报.
     proj = project(tmp_path, rubric, {"a/duty.yml": duty("a", FILINGS)})
-    assert derive_findings(proj, rubric, "a", "2018-Q2", as_of=date(2019, 1, 1)) == ([], [])
+    findings, vetoes = derive_findings(proj, rubric, "a", "2018-Q2", as_of=date(2019, 1, 1))
+    assert vetoes == [] and not any(f.rule == "roster-late" for f in findings)
 
 
 def test_annex_replaces_typed_findings_of_the_same_rule(tmp_path):

@@ -167,10 +167,15 @@ def test_sheet_names_keep_excel_limits():
 
 
 def _unordered(data: dict) -> dict:
-    """The workbook lists findings in the order of the score sheet, not the
-    order they were typed in the YAML: compare them as a collection."""
+    """The workbook lists findings (the assessors' and the self-assessment's)
+    in the order of the score sheet, not the order they were typed in the
+    YAML: compare them as a collection; every value still has to match."""
     out = dict(data)
     out["findings"] = sorted(map(repr, data["findings"]))
+    if "self_assessment" in data:
+        sa = out["self_assessment"] = dict(data["self_assessment"])
+        if "findings" in sa:
+            sa["findings"] = sorted(map(repr, sa["findings"]))
     return out
 
 
@@ -194,3 +199,46 @@ def test_whole_example_town_is_lossless_through_workbooks(example_copy, tmp_path
     assert {r.loc.file: _unordered(record_data(r)) for r in after.records} == before_data
     assert {(r.rubric_id, r.unit_id, r.period): _score(r)
             for r in score_project(after)} == before_scores
+
+
+def _comparable(records) -> dict:
+    return {r.loc.file: _unordered(record_data(r)) for r in records}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+def test_workbooks_saved_again_by_libreoffice_import_the_same_records(example_copy, tmp_path):
+    """An office opens the entry workbook in LibreOffice Calc and saves it as
+    .xlsx: importing that file gives back the same records (dates, internal
+    notes, vetoes, flags, chosen amounts, self-assessments)."""
+    import subprocess
+    project, _ = load_project(example_copy)
+    pairs = [("hutang-2017", "2017-07"), ("hutang-2017", "2017-Q2"), ("changde-zjj-2017", "2017")]
+    src = tmp_path / "exported"
+    src.mkdir()
+    books = []
+    for rubric, period in pairs:
+        path = src / f"{rubric}_{period}.xlsx"
+        path.write_bytes(export_workbook(project, rubric, period))
+        books.append(path)
+    out = tmp_path / "libreoffice"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--convert-to", "xlsx", "--outdir", str(out), *map(str, books)],
+                   check=True, capture_output=True, timeout=300)
+    saved = [out / b.name for b in books]
+    assert all(p.exists() and p.read_bytes() != b.read_bytes() for p, b in zip(saved, books))
+    ws = load_workbook(saved[0]).worksheets[0]       # still locked, still checked
+    assert ws.protection.sheet and any(dv.type == "whole" for dv in ws.data_validations.dataValidation)
+
+    before = _comparable(r for r in project.records if (r.rubric, r.period) in pairs)
+    assert any(r.get("vetoes") for r in before.values())
+    assert any(r.get("flags") for r in before.values())
+    assert any(n.get("internal") for r in before.values() for n in r.get("notes", []))
+    for rubric, period in pairs:
+        shutil.rmtree(example_copy / "assessments" / rubric / period)
+    for path in saved:
+        r = import_workbook(load_project(example_copy)[0], path)
+        assert not r.problems.errors, r.problems.report()
+    after = load_project(example_copy)[0]
+    assert _comparable(r for r in after.records if (r.rubric, r.period) in pairs) == before

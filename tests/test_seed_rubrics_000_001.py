@@ -424,7 +424,7 @@ def test_hutang_vetoes():
     r = load("hutang-2017")
     v = {x["id"]: x for x in r["vetoes"]}
     assert v["1"]["auto"] == {"annex": "roster"}
-    assert v["2"]["auto"] == {"annex": "duty"}
+    assert v["2"]["auto"] == {"annex": "duty", "min_missed": 3}   # 漏报或迟报3次（含）及以上
     # （3）、群防群治力量发现有4次（含）及以上没有开展巡逻的；
     assert v["3"]["auto"] == {"item": "6", "rule": "no-patrol", "min_count": 4}
     assert rules_of(r, v["3"]["auto"]["item"])[v["3"]["auto"]["rule"]]["kind"] == "deduct"

@@ -1,24 +1,27 @@
-"""Scores computed from the annex data (rubric hutang-2017, seed 001).
+"""Scores computed from annex data, as the rubric's `annex` block declares.
 
 The scoring engine calls `derive_findings(project, rubric, unit, period)` for
 every unit and assessed period; the findings it returns are scored like typed
-ones and shown as derived (Adjustment.derived = True).
+ones and shown as derived (Adjustment.derived = True). What is decided, and
+with which parameters, is read from the rubric only (docs/formats.md
+“附件数据决定的规则”); nothing here knows a rubric's id, file or seed.
 
-Item 2 加强队伍建设 (basis earned, 13 points), from 附件2 花名册:
-  基本分 7分 when the roster has one 专职化队伍 of at least 3 members and two
-  社会化队伍 of at least 10 members each; 2 points for each further team of
-  another type (楼道长, 居民代表, 业主委员, 物业保安队, 党员先锋队, 社区义工队, …)
-  with at least 10 members; a type counts once (同类型队伍不重复计分), and more
-  than two 社会化队伍 or one 专职化队伍 are not 扩建 of another type. The item caps
-  at 13 (the engine clamps; 7 + 3 × 2 = 13). Extra teams count even when the
-  base is not met: 15(1) then vetoes the result anyway.
-  Veto 15(1) when the base is not met.
+`annex.roster` (附件2 花名册), e.g. seed 001 item 2 (basis earned, 13 points):
+  the `base` rule earns its amount when the roster has, for every line of
+  `teams`, `count` teams of that type with at least `min_size` members
+  (001: one 专职化队伍 ≥ 3, two 社会化队伍 ≥ 10 → 7分); the `extra` rule counts
+  one team per further type (any type not named in `teams`) with at least
+  `extra.min_size` members (001: 楼道长, 居民代表, … ≥ 10 → 2分 per 支); a type
+  counts once (同类型队伍不重复计分), and teams of a required type beyond its
+  `count` are not 扩建. The item's points cap the sum (the engine clamps).
+  Extra teams count even when the base is not met: a veto `auto: {annex:
+  roster}` then vetoes the result anyway.
 
-Item 5 治安巡防全覆盖 (basis full, 5 points), from 附件3 执勤排班表:
-  "每双月25日前，由各社区将各支队伍巡逻执勤排班表报备（见附件3）至各辖区派出所".
-  Decision: the deadlines are the 25th of each even month (2月25日, 4月25日, …
-  12月25日), and what is due at each is the schedule of the next two months:
-  3—4月 by 2月25日, 5—6月 by 4月25日, …, 11—12月 by 10月25日, and next
+`annex.duty` (附件3 执勤排班表), e.g. seed 001 item 5 (basis full, 5 points):
+  “每双月25日前，由各社区将各支队伍巡逻执勤排班表报备（见附件3）至各辖区派出所”.
+  `cycle: bimonthly`: the deadlines are day `deadline_day` of each even month
+  (2月25日, 4月25日, … 12月25日), and what is due at each is the schedule of
+  the next two months: 3—4月 by 2月25日, …, 11—12月 by 10月25日, and next
   year's 1—2月 by 12月25日 (this year's 1—2月 was due on 12月25日 of the year
   before and counts there). A schedule is a plan: item 6's inspections check
   the patrols against the filed schedule (根据各社区执勤报备表…督查), so it
@@ -26,12 +29,18 @@ Item 5 治安巡防全覆盖 (basis full, 5 points), from 附件3 执勤排班�
   other units read it the same way ("3—4月执勤排班表未在2月25日前报备").
   "25日前" includes the 25th (filed on the 25th is on time). A filing after
   its deadline is 迟报; no filing of that period, or `filed: null`, is 漏报;
-  each costs 2 points (扣完为止: the engine clamps at 0). A deadline counts in
-  the period it falls in (Q1: 2月25日; Q2: 4月25日, 6月25日; Q3: 8月25日;
-  Q4: 10月25日, 12月25日). Deadlines after `as_of` (default today) are not
-  yet due.
-  Veto 15(2) when the year's missing or late filings, counted from January up
-  to the end of the period, reach 3.
+  each counts once for the `late` rule (001: 扣2分 each, 扣完为止: the engine
+  clamps at 0). A deadline counts in the period it falls in (Q1: 2月25日;
+  Q2: 4月25日, 6月25日; Q3: 8月25日; Q4: 10月25日, 12月25日). Deadlines after
+  the project's as-of date (booklet/asof.py; never the system clock) are not
+  yet due. A veto `auto: {annex: duty, min_missed: n}` is raised when the
+  year's missing or late filings, counted from January up to the end of the
+  period, reach n.
+
+A unit without the form: `missing: assessor` (default) leaves the rules to the
+assessor's typed findings and says so in the trail (a zero finding with
+keeps_typed); `missing: empty` judges it as an empty form (no teams; every due
+filing 漏报). The vetoes follow the same choice.
 
 Only deadlines and teams are counted; the reasons name teams and dates, never
 a member, phone number or address (they are published with the scores).
@@ -43,96 +52,122 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from ..model import Finding, Loc, Project, Rubric, Rule, VetoFinding
+from ..model import (DutyRules, Finding, Loc, Project, RosterRules, Rubric, RuleRef, TeamNeed,
+                     VetoFinding)
 from ..periods import Period
 from ..textfmt import fmt_date, fmt_points
-from .model import PROFESSIONAL, SOCIAL, Duty, Roster, Team, UnitAnnex
+from .model import Duty, Roster, Team, UnitAnnex
 
-SEED_001 = "001_bb18efb3631b949b.txt"
-PRO_MIN, SOCIAL_MIN, EXTRA_MIN = 3, 10, 10
-DEADLINE_DAY = 25
+FORM_WORDS = {"roster": "附件2花名册", "duty": "附件3执勤排班表"}
+EVIDENCE = {"roster": "附件2 社区群防群治队伍花名册", "duty": "附件3 群防群治队伍执勤排班表"}
 
 
 @dataclass
 class AnnexRules:
-    """Where the annex-derived findings go in one rubric."""
-    team_item: Optional[str] = None       # "2"
-    base_rule: Optional[str] = None       # earn 7
-    extra_rule: Optional[str] = None      # earn 2 per 支
-    filing_item: Optional[str] = None     # "5"
-    late_rule: Optional[str] = None       # deduct 2 per 次
-    roster_veto: Optional[str] = None     # "1"
-    duty_veto: Optional[str] = None       # "2"
-    base_amount: Decimal = Decimal(7)
-    extra_amount: Decimal = Decimal(2)
-    late_amount: Decimal = Decimal(2)
+    """Where the annex-derived findings go in one rubric, from its `annex`
+    block and its vetoes `auto: {annex: …}`."""
+    roster: Optional[RosterRules] = None
+    duty: Optional[DutyRules] = None
+    roster_veto: Optional[str] = None     # veto id raised when the roster requirement is unmet
+    duty_veto: Optional[str] = None       # veto id raised by missed filings
+    duty_veto_min: int = 0                # … when they reach this many
+    base_amount: Decimal = Decimal(0)
+    extra_amount: Decimal = Decimal(0)
+    late_amount: Decimal = Decimal(0)
+
+    @property
+    def team_item(self) -> Optional[str]:
+        r = self.roster and (self.roster.base or self.roster.extra)
+        return r.item if r else None
+
+    @property
+    def base_rule(self) -> Optional[str]:
+        return self.roster.base.rule if self.roster and self.roster.base else None
+
+    @property
+    def extra_rule(self) -> Optional[str]:
+        return self.roster.extra.rule if self.roster and self.roster.extra else None
+
+    @property
+    def filing_item(self) -> Optional[str]:
+        return self.duty.late.item if self.duty and self.duty.late else None
+
+    @property
+    def late_rule(self) -> Optional[str]:
+        return self.duty.late.rule if self.duty and self.duty.late else None
+
+    def reads(self, form: str) -> bool:
+        """True if some rule or veto of the rubric is decided by `form`."""
+        if form == "roster":
+            return bool(self.roster and (self.base_rule or self.extra_rule or self.roster_veto))
+        if form == "duty":
+            return bool(self.duty and (self.late_rule or self.duty_veto))
+        return False
+
+    def decided(self, form: str) -> list[tuple[str, str]]:
+        """The (item, rule) pairs `form` decides."""
+        refs: list[Optional[RuleRef]] = []
+        if form == "roster" and self.roster:
+            refs = [self.roster.base, self.roster.extra]
+        elif form == "duty" and self.duty:
+            refs = [self.duty.late]
+        return [(r.item, r.rule) for r in refs if r is not None]
 
 
 def annex_rules(rubric: Rubric) -> Optional[AnnexRules]:
     """The annex hooks of `rubric`, or None if it takes nothing from annexes.
 
-    A rubric takes part if a veto says `auto: {annex: roster|duty}`, or it
-    encodes seed 001 (id hutang-…, or source 001_…). Rule ids are found by kind
-    (item 2: the earn rule without `per` is the base, the one with `per` the
-    extension; item 5: the deduct rule with `per`), preferring the ids
-    base-teams, extra-team.
+    Read from the rubric alone: its `annex` block (annex.roster, annex.duty)
+    and its vetoes `auto: {annex: roster}` / `auto: {annex: duty, min_missed}`.
     """
-    ar = AnnexRules()
+    ar = AnnexRules(roster=rubric.annex.roster, duty=rubric.annex.duty)
     for v in rubric.vetoes:
         annex = (v.auto or {}).get("annex")
         if annex == "roster":
             ar.roster_veto = v.id
         elif annex == "duty":
             ar.duty_veto = v.id
-    is_001 = rubric.source == SEED_001 or rubric.id.startswith("hutang")
-    if not (is_001 or ar.roster_veto or ar.duty_veto):
+            ar.duty_veto_min = int((v.auto or {}).get("min_missed") or 0)
+    if ar.roster is None:
+        ar.roster_veto = None           # nothing to judge it by (validate reports it)
+    if ar.duty is None or ar.duty_veto_min < 1:
+        ar.duty_veto = None
+    if not (ar.reads("roster") or ar.reads("duty")):
         return None
-    if is_001:
-        item2, item5 = rubric.item("2"), rubric.item("5")
-        if item2 is not None:
-            earns = [r for r in item2.rules if r.kind == "earn"]
-            base = _pick([r for r in earns if not r.per], "base-teams")
-            extra = _pick([r for r in earns if r.per], "extra-team")
-            if base is not None:
-                ar.team_item, ar.base_rule = item2.id, base.id
-                ar.base_amount = base.amount if base.amount is not None else ar.base_amount
-            if extra is not None:
-                ar.team_item, ar.extra_rule = item2.id, extra.id
-                ar.extra_amount = extra.amount if extra.amount is not None else ar.extra_amount
-        if item5 is not None:
-            late = _pick([r for r in item5.rules if r.kind == "deduct" and r.per], "late-filing")
-            if late is not None:
-                ar.filing_item, ar.late_rule = item5.id, late.id
-                ar.late_amount = late.amount if late.amount is not None else ar.late_amount
-        ids = {v.id for v in rubric.vetoes}
-        if ar.roster_veto is None and "1" in ids and not any(v.auto for v in rubric.vetoes):
-            ar.roster_veto = "1"
-        if ar.duty_veto is None and "2" in ids and not any(v.auto for v in rubric.vetoes):
-            ar.duty_veto = "2"
+    for ref, attr in ((ar.roster and ar.roster.base, "base_amount"),
+                      (ar.roster and ar.roster.extra, "extra_amount"),
+                      (ar.duty and ar.duty.late, "late_amount")):
+        rule = _rule(rubric, ref)
+        if rule is not None and rule.amount is not None:
+            setattr(ar, attr, rule.amount)
     return ar
 
 
-def _pick(rules: list[Rule], preferred: str) -> Optional[Rule]:
-    for r in rules:
-        if r.id == preferred:
-            return r
-    return rules[0] if rules else None
+def _rule(rubric: Rubric, ref):
+    if not ref:
+        return None
+    item = rubric.item(ref.item)
+    return item.rule(ref.rule) if item is not None else None
 
 
 # ---------------------------------------------------------------- periods
 
+DEADLINE_DAY = 25                  # the default of annex.duty.deadline_day
+
+
 def due_periods(year: int) -> list[str]:
-    """The schedules due in `year`, in order: 2017 → 2017-03/04 … 2017-11/12, 2018-01/02."""
+    """The schedules due in `year` (cycle bimonthly), in order:
+    2017 → 2017-03/04 … 2017-11/12, 2018-01/02."""
     return [f"{year}-{m:02d}/{m + 1:02d}" for m in range(3, 12, 2)] + [f"{year + 1}-01/02"]
 
 
-def filing_deadline(filing_period: str) -> date:
-    """The 25th of the even month before the period: '2017-03/04' → 2017-02-25,
+def filing_deadline(filing_period: str, day: int = DEADLINE_DAY) -> date:
+    """Day `day` of the even month before the period: '2017-03/04' → 2017-02-25,
     '2018-01/02' → 2017-12-25."""
     year, first = int(filing_period[:4]), int(filing_period[5:7])
     if first == 1:
-        return date(year - 1, 12, DEADLINE_DAY)
-    return date(year, first - 1, DEADLINE_DAY)
+        return date(year - 1, 12, day)
+    return date(year, first - 1, day)
 
 
 def period_words(filing_period: str) -> str:
@@ -164,62 +199,83 @@ class FilingStatus:
         return f"{due}（未到期）"
 
 
-def filing_statuses(duty: Duty, year: int, as_of: Optional[date] = None) -> list[FilingStatus]:
-    """The status of each of the six filings due in `year`, in order."""
-    as_of = as_of or date.today()
+def filing_statuses(duty: Duty, year: int, as_of: Optional[date] = None,
+                    day: int = DEADLINE_DAY) -> list[FilingStatus]:
+    """The status of each of the six filings due in `year`, in order.
+    A deadline on or after `as_of` is not yet due; without `as_of` (a project
+    with no dated record) every deadline is judged."""
     out = []
     for fp in due_periods(year):
-        deadline = filing_deadline(fp)
+        deadline = filing_deadline(fp, day)
         f = duty.filing(fp)
         filed = f.filed if f else None
         loc = f.loc if f else Loc(duty.loc.file, 1, 1)
         if filed is not None:
             status = "按时" if filed <= deadline else "迟报"
         else:
-            status = "未到期" if deadline >= as_of else "漏报"
+            status = "未到期" if as_of is not None and deadline >= as_of else "漏报"
         out.append(FilingStatus(fp, deadline, filed, status, loc))
     return out
 
 
 # ---------------------------------------------------------------- teams
 
+_COUNT_WORDS = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九"}
+
+
+def _n(count: int) -> str:
+    return _COUNT_WORDS.get(count, str(count))
+
+
+def requirement_words(needs: tuple[TeamNeed, ...]) -> str:
+    """一支专职化队伍（不少于3人），两支社会化队伍（每支不少于10人）"""
+    return "，".join(f"{_n(t.count)}支{t.type}（{'不少于' if t.count == 1 else '每支不少于'}{t.min_size}人）"
+                    for t in needs)
+
+
 @dataclass
 class TeamCheck:
     base_met: bool
-    professional: list[Team]        # 专职化队伍 with ≥ 3
-    social: list[Team]              # 社会化队伍 with ≥ 10
-    extra: list[Team]               # one team per further type, ≥ 10
+    qualified: dict[str, list[Team]]  # required type → its teams of at least min_size
+    extra: list[Team]               # one team per further type, ≥ extra_min_size
     not_counted: list[str]          # why other teams did not count
 
+    @property
+    def counted(self) -> list[Team]:
+        return [t for ts in self.qualified.values() for t in ts]
 
-def check_teams(roster: Roster, on: Optional[date] = None) -> TeamCheck:
+
+def check_teams(roster: Roster, needs: tuple[TeamNeed, ...], extra_min: int,
+                on: Optional[date] = None) -> TeamCheck:
     teams = [t for t in roster.teams if on is None or t.founded is None or t.founded <= on]
-    pro = [t for t in teams if t.type == PROFESSIONAL and t.size >= PRO_MIN]
-    soc = [t for t in teams if t.type == SOCIAL and t.size >= SOCIAL_MIN]
+    need_by_type = {n.type: n for n in needs}
+    qualified = {n.type: [t for t in teams if t.type == n.type and t.size >= n.min_size]
+                 for n in needs}
     notes: list[str] = []
     for t in teams:
-        if t.type == PROFESSIONAL and t.size < PRO_MIN:
-            notes.append(f"专职化队伍「{t.name}」仅{t.size}人，不足{PRO_MIN}人")
-        elif t.type == SOCIAL and t.size < SOCIAL_MIN:
-            notes.append(f"社会化队伍「{t.name}」仅{t.size}人，不足{SOCIAL_MIN}人")
+        n = need_by_type.get(t.type)
+        if n is not None and t.size < n.min_size:
+            notes.append(f"{t.type}「{t.name}」仅{t.size}人，不足{n.min_size}人")
     extra: list[Team] = []
     types_seen: dict[str, Team] = {}
     for t in teams:
-        if t.type in (PROFESSIONAL, SOCIAL):
+        if t.type in need_by_type:
             continue
-        if t.size < EXTRA_MIN:
-            notes.append(f"{t.type}「{t.name}」仅{t.size}人，不足{EXTRA_MIN}人，不计分")
+        if t.size < extra_min:
+            notes.append(f"{t.type}「{t.name}」仅{t.size}人，不足{extra_min}人，不计分")
             continue
         if t.type in types_seen:
             notes.append(f"「{t.name}」与「{types_seen[t.type].name}」同为{t.type}，同类型队伍不重复计分")
             continue
         types_seen[t.type] = t
         extra.append(t)
-    if len(pro) > 1:
-        notes.append(f"专职化队伍有{len(pro)}支，超出的不算扩建（同类型队伍不重复计分）")
-    if len(soc) > 2:
-        notes.append(f"社会化队伍有{len(soc)}支，超出两支的不算扩建（同类型队伍不重复计分）")
-    return TeamCheck(bool(pro) and len(soc) >= 2, pro, soc, extra, notes)
+    for n in needs:
+        have = len(qualified[n.type])
+        if have > n.count:
+            beyond = "超出的" if n.count == 1 else f"超出{_n(n.count)}支的"
+            notes.append(f"{n.type}有{have}支，{beyond}不算扩建（同类型队伍不重复计分）")
+    met = bool(needs) and all(len(qualified[n.type]) >= n.count for n in needs)
+    return TeamCheck(met, qualified, extra, notes)
 
 
 def _team_list(teams: list[Team]) -> str:
@@ -228,34 +284,78 @@ def _team_list(teams: list[Team]) -> str:
 
 # ---------------------------------------------------------------- entry point
 
+def annex_path(form: str, unit_id: str, year: Optional[int] = None) -> str:
+    """Where the unit's form would be (assessments/annex/<year>/<unit>/<form>.yml)."""
+    from .load import annex_file
+    return annex_file(form, unit_id, year).as_posix()
+
+
 def derive_findings(project: Project, rubric: Rubric | str, unit, period: str, *,
                     as_of: Optional[date] = None) -> tuple[list[Finding], list[VetoFinding]]:
     """Findings and veto hits computed from `unit`'s annex data for `period`.
 
-    `unit` is a unit id or a Unit. Returns ([], []) when the rubric takes
-    nothing from annexes or the unit has no annex data; only the forms present
-    are used (no roster: item 2 and 15(1) stay with the assessor).
+    `unit` is a unit id or a Unit; `as_of` defaults to project.as_of. Returns
+    ([], []) when the rubric takes nothing from annexes. A form the unit lacks
+    is judged as the rubric's `missing` says: `assessor` gives zero notices
+    (keeps_typed: the typed findings of the rule still count), `empty` judges
+    an empty form.
     Call it once per assessed period (not for inspection months that are then
     rolled up into the quarter, or the filings would be counted twice).
     """
-    rb = project.rubrics.get(rubric) if isinstance(rubric, str) else rubric
-    if rb is None:
+    if isinstance(rubric, str):
+        found = project.rubrics.get(rubric)
+        if found is None:
+            return [], []
+        rubric = found
+    ar = annex_rules(rubric)
+    if ar is None:
         return [], []
     unit_id = unit if isinstance(unit, str) else unit.id
-    ua: Optional[UnitAnnex] = (project.annex or {}).get(unit_id)
-    ar = annex_rules(rb)
-    if ua is None or ar is None:
-        return [], []
+    ua: UnitAnnex = (project.annex or {}).get(unit_id) or UnitAnnex(unit=unit_id)
+    as_of = as_of if as_of is not None else project.as_of
     start, end = Period.parse(period).bounds
     findings: list[Finding] = []
     vetoes: list[VetoFinding] = []
 
-    if ua.roster is not None:
-        _derive_teams(ua.roster, ar, end, findings, vetoes)
-    if ua.duty is not None and ua.duty.year in (None, start.year):
-        # a duty file records one year's filings: another year's period is not judged by it
-        _derive_filings(ua.duty, ar, start, end, as_of, findings, vetoes)
+    if ar.reads("roster"):
+        roster = ua.roster
+        assert ar.roster is not None        # reads("roster") says it is declared
+        if roster is None and ar.roster.missing == "empty":
+            path = annex_path("roster", unit_id, start.year)
+            roster = Roster(unit=unit_id, loc=Loc(path))
+            _derive_teams(roster, ar, end, findings, vetoes,
+                          src=f"没有附件2花名册（{path}），按没有队伍计算")
+        elif roster is None:
+            _notices("roster", ar, unit_id, start.year, findings)
+        else:
+            _derive_teams(roster, ar, end, findings, vetoes,
+                          src=f"根据附件2花名册（{roster.loc.file}）计算")
+    if ar.reads("duty"):
+        duty = ua.duty
+        assert ar.duty is not None          # reads("duty") says it is declared
+        if duty is None and ar.duty.missing == "empty":
+            path = annex_path("duty", unit_id, start.year)
+            _derive_filings(Duty(unit=unit_id, loc=Loc(path)), ar, start, end, as_of,
+                            findings, vetoes, src=f"没有附件3执勤排班表（{path}），按全部漏报计算")
+        elif duty is None:
+            _notices("duty", ar, unit_id, start.year, findings)
+        elif duty.year in (None, start.year):
+            # a duty file records one year's filings: another year's period is not judged by it
+            _derive_filings(duty, ar, start, end, as_of, findings, vetoes,
+                            src=f"根据附件3执勤排班表（{duty.loc.file}）计算")
     return findings, vetoes
+
+
+def _notices(form: str, ar: AnnexRules, unit_id: str, year: int, findings: list[Finding]) -> None:
+    """The unit lacks `form` and the rubric says `missing: assessor`: the trail
+    says so on each rule the form would decide; typed findings still count."""
+    decl = ar.roster if form == "roster" else ar.duty
+    assert decl is not None                 # only called for a declared form
+    reason = (f"没有{FORM_WORDS[form]}（{annex_path(form, unit_id, year)}）：本规则按考核记录中"
+              "填写的计分（考核细则 annex.%s.missing: assessor）。" % form)
+    for item, rule in ar.decided(form):
+        findings.append(Finding(rule=rule, item=item, count=0, reason=reason,
+                                keeps_typed=True, loc=decl.loc))
 
 
 def _roster_loc(roster: Roster, team: Optional[Team] = None) -> Loc:
@@ -265,39 +365,41 @@ def _roster_loc(roster: Roster, team: Optional[Team] = None) -> Loc:
 
 
 def _derive_teams(roster: Roster, ar: AnnexRules, end: date,
-                  findings: list[Finding], vetoes: list[VetoFinding]) -> None:
-    tc = check_teams(roster, end)
-    src = f"根据附件2花名册（{roster.loc.file}）计算"
-    requirement = (f"一支专职化队伍（不少于{PRO_MIN}人），两支社会化队伍（每支不少于{SOCIAL_MIN}人）")
-    have = (f"专职化队伍：{_team_list(tc.professional)}；社会化队伍：{_team_list(tc.social)}")
-    if ar.team_item and ar.base_rule and tc.base_met:
+                  findings: list[Finding], vetoes: list[VetoFinding], *, src: str) -> None:
+    decl = ar.roster
+    assert decl is not None                 # only called for a declared roster
+    tc = check_teams(roster, decl.teams, decl.extra_min_size, end)
+    requirement = requirement_words(decl.teams)
+    have = "；".join(f"{n.type}：{_team_list(tc.qualified[n.type])}" for n in decl.teams)
+    evidence = EVIDENCE["roster"]
+    first = tc.counted[0] if tc.counted else None
+    if decl.base and tc.base_met:
         findings.append(Finding(
-            rule=ar.base_rule, item=ar.team_item,
+            rule=decl.base.rule, item=decl.base.item,
             reason=f"{src}：{have}，已建立{requirement}，得基本分{fmt_points(ar.base_amount)}分。",
-            evidence="附件2 社区群防群治队伍花名册", loc=_roster_loc(roster, tc.professional[0])))
-    elif ar.team_item and ar.base_rule:
+            evidence=evidence, loc=_roster_loc(roster, first)))
+    elif decl.base:
         # decided by the roster: nothing earned (replaces anything typed)
         findings.append(Finding(
-            rule=ar.base_rule, item=ar.team_item, count=0,
+            rule=decl.base.rule, item=decl.base.item, count=0,
             reason=f"{src}：{have}，未达到{requirement}，不得基本分。",
-            evidence="附件2 社区群防群治队伍花名册", loc=_roster_loc(roster)))
-    if ar.team_item and ar.extra_rule and tc.extra:
+            evidence=evidence, loc=_roster_loc(roster)))
+    if decl.extra and tc.extra:
         listed = "、".join(f"{t.type}「{t.name}」{t.size}人" for t in tc.extra)
         reason = (f"{src}：扩建队伍{len(tc.extra)}支（{listed}），每支{fmt_points(ar.extra_amount)}分")
         if tc.not_counted:
             reason += "；" + "；".join(tc.not_counted)
         findings.append(Finding(
-            rule=ar.extra_rule, item=ar.team_item, count=len(tc.extra), reason=reason + "。",
-            evidence="附件2 社区群防群治队伍花名册", loc=_roster_loc(roster, tc.extra[0])))
-    elif ar.team_item and ar.extra_rule:
+            rule=decl.extra.rule, item=decl.extra.item, count=len(tc.extra), reason=reason + "。",
+            evidence=evidence, loc=_roster_loc(roster, tc.extra[0])))
+    elif decl.extra:
         findings.append(Finding(
-            rule=ar.extra_rule, item=ar.team_item, count=0,
-            reason=f"{src}：没有可计分的扩建队伍。", evidence="附件2 社区群防群治队伍花名册",
+            rule=decl.extra.rule, item=decl.extra.item, count=0,
+            reason=f"{src}：没有可计分的扩建队伍。", evidence=evidence,
             loc=_roster_loc(roster)))
     if ar.roster_veto and not tc.base_met:
-        why = [f"不少于{PRO_MIN}人的专职化队伍{len(tc.professional)}支",
-               f"不少于{SOCIAL_MIN}人的社会化队伍{len(tc.social)}支"]
-        detail = [n for n in tc.not_counted if "专职化" in n or "社会化" in n]
+        why = [f"不少于{n.min_size}人的{n.type}{len(tc.qualified[n.type])}支" for n in decl.teams]
+        detail = [x for x in tc.not_counted if any(n.type in x for n in decl.teams)]
         vetoes.append(VetoFinding(
             condition=ar.roster_veto,
             reason=(f"{src}：未达到“{requirement}”，" + "，".join(why)
@@ -306,27 +408,29 @@ def _derive_teams(roster: Roster, ar: AnnexRules, end: date,
 
 
 def _derive_filings(duty: Duty, ar: AnnexRules, start: date, end: date, as_of: Optional[date],
-                    findings: list[Finding], vetoes: list[VetoFinding]) -> None:
-    statuses = filing_statuses(duty, start.year, as_of)
-    src = f"根据附件3执勤排班表（{duty.loc.file}）计算"
+                    findings: list[Finding], vetoes: list[VetoFinding], *, src: str) -> None:
+    decl = ar.duty
+    assert decl is not None                 # only called for a declared duty schedule
+    late = decl.late
+    statuses = filing_statuses(duty, start.year, as_of, decl.deadline_day)
+    evidence = EVIDENCE["duty"]
     in_period = [s for s in statuses if start <= s.deadline <= end and s.missed]
     due_here = [s for s in statuses if start <= s.deadline <= end]
-    if ar.filing_item and ar.late_rule and due_here and not in_period:
+    if late and due_here and not in_period:
         findings.append(Finding(
-            rule=ar.late_rule, item=ar.filing_item, count=0,
+            rule=late.rule, item=late.item, count=0,
             reason=f"{src}：" + "；".join(s.describe() for s in due_here) + "，均按时报备。",
-            evidence="附件3 群防群治队伍执勤排班表", loc=due_here[0].loc))
-    if ar.filing_item and ar.late_rule and in_period:
+            evidence=evidence, loc=due_here[0].loc))
+    if late and in_period:
         findings.append(Finding(
-            rule=ar.late_rule, item=ar.filing_item, count=len(in_period),
+            rule=late.rule, item=late.item, count=len(in_period),
             reason=(f"{src}：" + "；".join(s.describe() for s in in_period)
                     + f"。共{len(in_period)}次，每次扣{fmt_points(ar.late_amount)}分。"),
-            date=in_period[0].deadline, evidence="附件3 群防群治队伍执勤排班表",
-            loc=in_period[0].loc))
+            date=in_period[0].deadline, evidence=evidence, loc=in_period[0].loc))
     so_far = [s for s in statuses if s.deadline <= end and s.missed]
-    if ar.duty_veto and len(so_far) >= 3:
+    if ar.duty_veto and len(so_far) >= ar.duty_veto_min:
         vetoes.append(VetoFinding(
             condition=ar.duty_veto,
             reason=(f"{src}：{start.year}年1月至{end.month}月底共漏报或迟报{len(so_far)}次"
-                    f"（3次及以上）：" + "；".join(s.describe() for s in so_far) + "。"),
+                    f"（{ar.duty_veto_min}次及以上）：" + "；".join(s.describe() for s in so_far) + "。"),
             loc=so_far[0].loc))

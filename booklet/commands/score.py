@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..build import score
-from ._common import load_or_stop, project_dir
+from ._common import as_of_option, load_or_stop, project_dir
 
 
 def _matches_unit(r, key: str) -> bool:
@@ -21,11 +21,12 @@ def _matches_unit(r, key: str) -> bool:
               show_default=True, help="输出格式 (output format)")
 @click.option("--explain", "explain", metavar="UNIT",
               help="逐项列出该单位每一分的加减依据 (the full trail of one unit)")
+@as_of_option
 @project_dir
-def command(rubric_id, period, unit_id, fmt, explain, project_dir):
+def command(rubric_id, period, unit_id, fmt, explain, as_of, project_dir):
     from ..scoring.report import render_csv, render_explain, render_json, render_table
 
-    project, _ = load_or_stop(project_dir, quiet_warnings=fmt != "table")
+    project, _ = load_or_stop(project_dir, quiet_warnings=fmt != "table", as_of=as_of)
     if rubric_id and rubric_id not in project.rubrics:
         known = "、".join(sorted(project.rubrics)) or "（无）"
         raise click.BadParameter(f"没有考核细则 {rubric_id}。已有：{known}",

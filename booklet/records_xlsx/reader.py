@@ -98,8 +98,10 @@ class _Sheet:
         present = self.yes(cells, row, k("present"))
         count = self.count(cells, row, k("count"))
         full = prefix == ""
-        nums = {n: self.number(cells, row, k(n)) for n in ("value", "baseline", "amount")}
-        nums["scale"] = self.number(cells, row, "scale") if full else None
+        value = self.number(cells, row, k("value"))
+        baseline = self.number(cells, row, k("baseline"))
+        amount = self.number(cells, row, k("amount"))
+        scale = self.number(cells, row, "scale") if full else None
         reason = cell_text(_cell(cells, k("reason")))
         evidence = cell_text(_cell(cells, "evidence")) if full else ""
         when = self.date(cells, row, "date") if full else None
@@ -108,7 +110,8 @@ class _Sheet:
         incident = cell_text(_cell(cells, "incident")) or None if full else None
         subject = cell_text(_cell(cells, "subject")) or None if full else None
         internal = self.yes(cells, row, "internal") if full else False
-        anything = (present or count is not None or any(v is not None for v in nums.values())
+        nums = (value, baseline, amount, scale)
+        anything = (present or count is not None or any(v is not None for v in nums)
                     or reason or evidence or when or photos or incident or subject or internal)
         if not anything:
             return None
@@ -116,7 +119,8 @@ class _Sheet:
                  "evidence", "date", "photos", "incident", "subject", "internal")
         return Finding(rule=rule, item=item, count=count, reason=reason, date=when,
                        evidence=evidence, photos=photos, incident=incident, subject=subject,
-                       internal=internal, loc=self.loc(row), **nums,
+                       internal=internal, value=value, baseline=baseline, amount=amount,
+                       scale=scale, loc=self.loc(row),
                        key_locs={n: self.loc(row, k(n) if k(n) in COL else "") for n in names})
 
 
@@ -153,10 +157,15 @@ def read_workbook(project: Project, src: Path, problems: Problems) -> list[Sheet
                            "用本项目 booklet export records 重新导出录入表，不要修改 A 列。",
                            code="records-workbook")
             continue
-        meta: dict[str, object] = {}
+        meta: dict[str, str] = {}           # kind, assessors, sig-*: cell text
+        when: Optional[date] = None
         key_locs: dict[str, Loc] = {}
-        findings, self_findings, self_notes = [], [], {}
-        vetoes, flags, notes = [], [], []
+        findings: list[Finding] = []
+        self_findings: list[Finding] = []
+        self_notes: dict[str, str] = {}
+        vetoes: list[VetoFinding] = []
+        flags: list[str] = []
+        notes: list[Note] = []
         for n, cells in srows:
             key = cell_text(cells[0]) if cells else ""
             if n <= 2 or not key or key == "编号（勿改）":
@@ -176,7 +185,7 @@ def read_workbook(project: Project, src: Path, problems: Problems) -> list[Sheet
                         problems.error(RowLoc(file, n, 3, sheet=sheet), f"考核日期「{d}」不是日期。",
                                        "填日期，如 2017-09-25。", code="records-cell")
                         d = None
-                    meta[key] = d
+                    when = d
                 else:
                     meta[key] = cell_text(value)
             elif key.startswith("veto/"):
@@ -193,10 +202,10 @@ def read_workbook(project: Project, src: Path, problems: Problems) -> list[Sheet
                     notes.append(Note(text=text, internal=s.yes(cells, n, "internal"),
                                       loc=s.loc(n, "reason")))
             elif "/" in key:
-                item, rule = key.split("/", 1)
-                item = item or None
-                known = (rubric.item(item).rule(rule) if item and rubric.item(item)
-                         else None if item else rubric.rubric_rule(rule))
+                item_text, rule = key.split("/", 1)
+                item = item_text or None
+                it = rubric.item(item) if item else None
+                known = (it.rule(rule) if it else None) if item else rubric.rubric_rule(rule)
                 if known is None:
                     problems.error(s.loc(n, "key"), f"编号「{key}」在考核细则「{rubric.title}」中不存在。",
                                    "不要修改 A 列；细则改过的，用 booklet export records 重新导出。",
@@ -217,12 +226,12 @@ def read_workbook(project: Project, src: Path, problems: Problems) -> list[Sheet
                             note_locs={}) if self_findings or self_notes else None
         loc = s.loc(1)
         rec = Record(
-            rubric=rubric_id, unit=unit_id, period=str(p), kind=str(meta.get("kind", "assessment")),
-            date=meta.get("date"), assessors=_split(str(meta.get("assessors", ""))),
+            rubric=rubric_id, unit=unit_id, period=str(p), kind=meta.get("kind", "assessment"),
+            date=when, assessors=_split(meta.get("assessors", "")),
             findings=findings, vetoes=vetoes, flags=tuple(flags), self_assessment=sa, notes=notes,
-            signatures=Signatures(unit=str(meta.get("sig-unit", "")) or None,
-                                  assessors=_split(str(meta.get("sig-assessors", ""))),
-                                  leader=str(meta.get("sig-leader", "")) or None),
+            signatures=Signatures(unit=meta.get("sig-unit") or None,
+                                  assessors=_split(meta.get("sig-assessors", "")),
+                                  leader=meta.get("sig-leader") or None),
             loc=loc, key_locs={"rubric": loc, "unit": loc, "period": loc, **key_locs})
         out.append(SheetRecord(sheet, stem, rec, loc))
     if not out and not problems.errors:

@@ -13,11 +13,11 @@ import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import Optional
+from typing import Any, Optional
 
 from ..annex.exporter import put_text
 from ..errors import BookletError, Problems
-from ..model import Finding, Item, Loc, Project, Record, Rubric, Rule, Unit
+from ..model import Finding, Item, Loc, Note, Project, Record, Rubric, Rule, Unit
 from ..periods import Period
 from ..textfmt import fmt_points
 from .layout import (COL, COLUMNS, FINDING_FIRST, HEADER_ROW, KIND_LABELS, META,
@@ -43,7 +43,7 @@ def records_of(project: Project, rubric: Rubric, period: str,
                unit_id: Optional[str]) -> list[tuple[Unit, str, Optional[Record]]]:
     """(unit, file stem, record or None) for every sheet, in booklet.yml's unit order."""
     assigned = {u for a in project.config.assign if a.rubric == rubric.id for u in a.unit_ids}
-    out = []
+    out: list[tuple[Unit, str, Optional[Record]]] = []
     for unit in project.config.units:
         if unit.id not in assigned or (unit_id and unit.id != unit_id):
             continue
@@ -59,19 +59,41 @@ def _num(v: Decimal):
     return int(v) if v == v.to_integral_value() else float(v)
 
 
-_STYLES: dict = {}
+class _Styles:
+    """The few cell styles of a workbook, each built once: openpyxl looks
+    every style object it is given up in the workbook's lists by hashing it
+    (most of the export's time), so a cell gets a copy of a ready style array."""
 
-
-def _style(name: str):
-    """Shared style objects (openpyxl looks each new one up in a list: slow)."""
-    if not _STYLES:
+    def __init__(self, wb):
         from openpyxl.styles import Alignment, Font, PatternFill, Protection
-        _STYLES.update(grey=Font(color="808080", size=8), wrap=Alignment(wrap_text=True, vertical="top"),
-                       open=Protection(locked=False), input=PatternFill("solid", fgColor=INPUT))
-    return _STYLES[name]
+        self.wb = wb
+        self.fonts = {"grey": Font(color="808080", size=8), "bold": Font(bold=True),
+                      "title": Font(bold=True, size=14)}
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.open = Protection(locked=False)
+        self.input = PatternFill("solid", fgColor=INPUT)
+        self.arrays: dict[tuple, object] = {}
+
+    def apply(self, cell, *, locked: bool, is_date: bool, font: Optional[str]) -> None:
+        from copy import copy
+        from openpyxl.cell.cell import Cell
+        key = (locked, is_date, font)
+        array = self.arrays.get(key)
+        if array is None:
+            proto = Cell(cell.parent)
+            proto.alignment = self.wrap
+            if is_date:
+                proto.number_format = "yyyy-mm-dd"
+            if not locked:
+                proto.protection = self.open
+                proto.fill = self.input
+            if font:
+                proto.font = self.fonts[font]
+            array = self.arrays[key] = proto._style
+        cell._style = copy(array)
 
 
-def _put(ws, row: int, col: int, v, *, locked: bool = True):
+def _put(ws, row: int, col: int, v, *, locked: bool = True, font: Optional[str] = None):
     c = ws.cell(row=row, column=col)
     if isinstance(v, str):
         if v:
@@ -80,12 +102,7 @@ def _put(ws, row: int, col: int, v, *, locked: bool = True):
         c.value = _num(v)
     elif isinstance(v, (date, int, float)):
         c.value = v
-        if isinstance(v, date):
-            c.number_format = "yyyy-mm-dd"
-    c.alignment = _style("wrap")
-    if not locked:
-        c.protection = _style("open")
-        c.fill = _style("input")
+    ws.parent.booklet_styles.apply(c, locked=locked, is_date=isinstance(v, date), font=font)
     return c
 
 
@@ -93,9 +110,13 @@ class _Validations:
     """One DataValidation per kind of check, shared by all cells that take it."""
 
     def __init__(self, ws):
-        self.ws, self.dvs = ws, {}
+        self.ws = ws
+        self.dvs: dict[tuple, Any] = {}
+        self.cells: dict[tuple, dict[str, None]] = {}
 
     def add(self, key: tuple, cell: str) -> None:
+        """`cell` takes the check `key` (the cells are given to openpyxl at the
+        end: it adds one cell at a time by searching all the earlier ones)."""
         from openpyxl.worksheet.datavalidation import DataValidation
         dv = self.dvs.get(key)
         if dv is None:
@@ -121,11 +142,19 @@ class _Validations:
                 dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
                                     formula2="DATE(2099,12,31)", allow_blank=True,
                                     error="填日期，如 2017-09-25。")
+            else:
+                raise ValueError(f"no such cell check: {key!r}")
             dv.errorTitle = "输入有误"
             dv.showErrorMessage = True
             self.ws.add_data_validation(dv)
             self.dvs[key] = dv
-        dv.add(cell)
+            self.cells[key] = {}
+        self.cells[key][cell] = None
+
+    def close(self) -> None:
+        from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+        for key, dv in self.dvs.items():
+            dv.sqref = MultiCellRange({CellRange(c) for c in self.cells[key]})
 
 
 def _rule_text(rule: Rule) -> str:
@@ -177,13 +206,12 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
     ws = wb.create_sheet(title)
     dv = _Validations(ws)
     last = get_column_letter(len(COLUMNS))
-    grey = _style("grey")
 
-    _put(ws, 1, 1, f"{rubric.id}/{period}/{stem}").font = grey
+    _put(ws, 1, 1, f"{rubric.id}/{period}/{stem}", font="grey")
     p = Period.parse_or_none(period)
-    _put(ws, 1, 2, f"{rubric.title}（{p.label if p else period}）").font = Font(bold=True, size=14)
+    _put(ws, 1, 2, f"{rubric.title}（{p.label if p else period}）", font="title")
     ws.merge_cells(f"B1:{last}1")
-    _put(ws, 2, 1, unit.id).font = grey
+    _put(ws, 2, 1, unit.id, font="grey")
     _put(ws, 2, 2, "被考核单位")
     _put(ws, 2, 3, unit.name)
     kind = rec.kind if rec else default_kind(project, rubric, period)
@@ -197,7 +225,7 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
     }
     for i, (key, label) in enumerate(META):
         r = META_FIRST_ROW + i
-        _put(ws, r, 1, key).font = grey
+        _put(ws, r, 1, key, font="grey")
         _put(ws, r, 2, label)
         _put(ws, r, 3, values[key], locked=False)
         ws.merge_cells(f"C{r}:D{r}")
@@ -207,16 +235,16 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
             dv.add(("date",), f"C{r}")
 
     head = HEADER_ROW - 1
-    _put(ws, head, FINDING_FIRST, "考核（考核人填写）").font = Font(bold=True)
+    _put(ws, head, FINDING_FIRST, "考核（考核人填写）", font="bold")
     ws.merge_cells(start_row=head, start_column=FINDING_FIRST, end_row=head,
                    end_column=SELF_FIRST - 1)
-    _put(ws, head, SELF_FIRST, "自评得分（被考核单位填写）").font = Font(bold=True)
+    _put(ws, head, SELF_FIRST, "自评得分（被考核单位填写）", font="bold")
     ws.merge_cells(start_row=head, start_column=SELF_FIRST, end_row=head, end_column=len(COLUMNS))
-    for i, c in enumerate(COLUMNS, 1):
-        cell = _put(ws, HEADER_ROW, i, c.header)
+    for i, col in enumerate(COLUMNS, 1):
+        cell = _put(ws, HEADER_ROW, i, col.header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(i)].width = c.width
+        ws.column_dimensions[get_column_letter(i)].width = col.width
 
     findings = list(rec.findings) if rec else []
     sa = rec.self_assessment if rec else None
@@ -234,23 +262,23 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
 
     for title, item, rule in rubric_rows(rubric, unit):
         if rule is None:
-            _put(ws, row, 2, title).font = Font(bold=True)
+            _put(ws, row, 2, title, font="bold")
             ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
             ws.cell(row=row, column=2).fill = PatternFill("solid", fgColor=GREY)
             row += 1
             continue
         mine, theirs = take(findings, item, rule), take(self_findings, item, rule)
-        for n in range(max(1, len(mine), len(theirs))):
-            _put(ws, row, 1, rule_key(item, rule)).font = grey
+        for i in range(max(1, len(mine), len(theirs))):
+            _put(ws, row, 1, rule_key(item, rule), font="grey")
             if item is not None:
                 _put(ws, row, 2, item.number)
                 _put(ws, row, 3, item.title or item.requirement)
                 _put(ws, row, 4, item.standard)
                 _put(ws, row, 5, item.points if item.points is not None else "")
             _put(ws, row, 6, _rule_text(rule))
-            _finding_cells(ws, dv, row, rule, mine[n] if n < len(mine) else None,
+            _finding_cells(ws, dv, row, rule, mine[i] if i < len(mine) else None,
                            FINDING_FIRST, "", True)
-            _finding_cells(ws, dv, row, rule, theirs[n] if n < len(theirs) else None,
+            _finding_cells(ws, dv, row, rule, theirs[i] if i < len(theirs) else None,
                            SELF_FIRST, "s_", False)
             if item is not None and item.id not in noted:
                 noted.add(item.id)
@@ -262,9 +290,10 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
         raise BookletError(f"{f.loc}: 这条记录的规则「{f.rule}」不在单位 {unit.name} 可记录的规则中，"
                            "不能导出到录入表。", fix="先运行 booklet validate 改正这份记录。")
 
-    def extra(key: str, label: str, text: str, on: bool, reason: str, internal: bool) -> None:
+    def extra(key: str, label: str, text: str, on: bool, reason: Optional[str],
+              internal: bool) -> None:
         nonlocal row
-        _put(ws, row, 1, key).font = grey
+        _put(ws, row, 1, key, font="grey")
         _put(ws, row, 2, label)
         _put(ws, row, 3, text)
         ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=6)
@@ -285,14 +314,16 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
     for c in rubric.grade_conditions:
         if c.when.get("flag"):
             extra(f"flag/{c.id}", "等次情形", c.text, c.id in flags, None, False)
-    for n in (rec.notes if rec else []) + [None, None]:
-        _put(ws, row, 1, "note").font = grey
+    notes_rows: list[Optional[Note]] = [*(rec.notes if rec else []), None, None]
+    for n in notes_rows:
+        _put(ws, row, 1, "note", font="grey")
         _put(ws, row, 2, "备注")
         _put(ws, row, COL["reason"], n.text if n else "", locked=False)
         _put(ws, row, COL["internal"], YES if n and n.internal else "", locked=False)
         dv.add(("yes",), f"{get_column_letter(COL['internal'])}{row}")
         row += 1
 
+    dv.close()
     ws.freeze_panes = f"C{HEADER_ROW + 1}"
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -354,6 +385,7 @@ def export_workbook(project: Project, rubric_id: str, period: str,
                            "检查 booklet.yml 的 assign，或 --unit 指定的单位。")
     wb = Workbook()
     wb.remove(wb.active)
+    wb.booklet_styles = _Styles(wb)
     taken: set[str] = set()
     for unit, stem, rec in sheets:
         _sheet(wb, sheet_name(unit.name, taken), project, rubric, period, unit, stem, rec)

@@ -265,6 +265,7 @@ class _Planner:
                                      f"{rubric.title}（{period_label(period)}考核汇总）", created),
                "rubric": rubric, "period": period, "ranking": ranking, "sheets": sheets,
                "dates": _date_range(dates), "office": self.office,
+               "as_of": self.ctx.project.as_of,        # 数据截至 (booklet/asof.py)
                "total_word": total_word(rubric, results[0] if results else None)}
         parts = 0
         if len(results) > UNITS_PER_PART and qpdf_available():

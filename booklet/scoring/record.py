@@ -229,18 +229,29 @@ def score_record(rubric: Rubric | RubricIndex, unit: Optional[Unit], record: Rec
     d_findings, d_vetoes = derived if derived is not None else ((), ())
     entries = [Entry(f) for f in findings]
     entries += [Entry(f, averaged=bool(avg_n)) for f in ins_findings]
-    if d_findings:
-        # Annex data (附件2/3) is the evidence for its rules: it replaces
-        # whatever was typed for the same rule, so nothing counts twice.
-        by_annex = {(f.item, f.rule) for f in d_findings}
+    # Annex data (附件2/3) is the evidence for its rules: it replaces whatever
+    # was typed for the same rule, so nothing counts twice (a notice that the
+    # unit lacks the form, keeps_typed, leaves the typed findings counting).
+    by_annex = {(f.item, f.rule) for f in d_findings if not f.keeps_typed}
+    if by_annex:
         entries = [e for e in entries if (e.finding.item, e.finding.rule) not in by_annex]
-    entries += [Entry(f, derived=True) for f in d_findings]
+    typed = {(e.finding.item, e.finding.rule) for e in entries}
+    # a notice whose rule has typed findings becomes their note, else a zero line
+    noted = {(f.item, f.rule): f.reason for f in d_findings
+             if f.keeps_typed and (f.item, f.rule) in typed}
+    entries += [Entry(f, derived=True) for f in d_findings if (f.item, f.rule) not in noted]
     vetoes += [Entry(v, derived=True) for v in d_vetoes]
 
     scored = Period.parse_or_none(period or record.period)
     whole_year = scored is not None and scored.kind == YEAR
     items, rubric_adjs = _score_findings(index, unit, entries, ctx, average_over=avg_n,
                                          whole_year=whole_year)
+    if noted:
+        for it in items:
+            for a in it.adjustments:
+                why = noted.get((it.item_id, a.rule_id))
+                if why and not a.derived:
+                    a.note = f"{a.note}；{why}" if a.note else why
     total, deducted_total = _totals(index, items, rubric_adjs, ctx.base)
 
     self_total = None
@@ -250,8 +261,12 @@ def score_record(rubric: Rubric | RubricIndex, unit: Optional[Unit], record: Rec
         notes: dict[str, str] = {}
         for s in sa:
             notes.update(s.notes)
-        s_items, s_adjs = _score_findings(index, unit, [Entry(f) for f in self_findings],
-                                          ctx, self_mode=True, whole_year=whole_year)
+        # the unit's own claim goes through the same rules: where annex data
+        # decides a rule, it decides the self-assessment too
+        s_entries = [Entry(f) for f in self_findings if (f.item, f.rule) not in by_annex]
+        s_entries += [Entry(f, derived=True) for f in d_findings if not f.keeps_typed]
+        s_items, s_adjs = _score_findings(index, unit, s_entries, ctx, self_mode=True,
+                                          whole_year=whole_year)
         self_total, _ = _totals(index, s_items, s_adjs, ctx.base)
         for it, s_it in zip(items, s_items):
             it.self_score = s_it.score

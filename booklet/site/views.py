@@ -139,7 +139,8 @@ class SiteData:
             by_rp[(r.rubric_id, r.period)].append(r)
             if r.date is not None and (newest is None or r.date > newest):
                 newest = r.date
-        self.data_date = newest
+        # the project's as-of date (booklet/asof.py): the day the scores stand
+        self.data_date = project.as_of or newest
 
         # rubric views in the order booklet.yml assigns them (the town's own
         # rubric first), then any other rubric of the project
@@ -226,7 +227,13 @@ class SiteData:
             (min(values) if lower else max(values)) if values else None,
             (max(values) if lower else min(values)) if values else None,
             sum(1 for row in rows if row.vetoed), grades,
-            max((r.date for r in results if r.date is not None), default=None))
+            self._as_of_cap(max((r.date for r in results if r.date is not None), default=None)))
+
+    def _as_of_cap(self, newest: Optional[date]) -> Optional[date]:
+        """A period's 数据截至 never goes past the project's as-of date
+        (booklet/asof.py; by default the latest record date, so no cap)."""
+        as_of = self.project.as_of
+        return as_of if newest is not None and as_of is not None and newest > as_of else newest
 
     # -------------------------------------------------------------- lookups
 
