@@ -223,6 +223,23 @@ def test_funds_amounts_and_approved_more_than_requested(proj, tmp_path):
         [(Decimal("6007.14"), Decimal("6007.14")), (Decimal("1200"), Decimal("1000"))]
 
 
+
+@pytest.mark.parametrize("cell", [1e30, "1e30", 10 ** 27, "1,000,000,000元"])
+def test_an_absurd_amount_in_a_spreadsheet_cell_is_refused_by_row(proj, tmp_path, cell):
+    """Issue 11: a spreadsheet cell 1e30 (or 10^27) crashed the amount reader;
+    it is a message naming the sheet, row and column, and nothing is written."""
+    header = ["申请日期", "申请部门", "申请人", "用款事由", "申请金额", "批准金额", "批准人", "备  注"]
+    src = xlsx(tmp_path / "f.xlsx", [
+        ["群防群治用款审批表"], header,
+        [datetime(2017, 3, 2), "社区居委会", "张建国", "购置巡防用具", cell, 600, "周某", None],
+    ])
+    with pytest.raises(BookletError) as e:
+        import_file(proj, config(proj), "funds", src, "east")
+    errors = e.value.problems.errors
+    assert len(errors) == 1, e.value.problems.report()
+    assert "表 Sheet1 第 3 行" in errors[0].format() and "申请金额" in errors[0].format()
+    assert not (proj / "assessments" / "annex" / "east" / "funds.yml").exists()
+
 # ---------------------------------------------------------------- export and back
 
 def test_export_then_import_gives_the_same_data(tmp_path, example_copy):

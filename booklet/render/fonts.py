@@ -233,18 +233,49 @@ def _compact_subset(font, to_unicode, hinting) -> bool:
     return True
 
 
-def _patch_weasyprint() -> None:
+# The method replaced, as WeasyPrint 70 defines it. Another WeasyPrint may
+# rename it, change its arguments or the Font attributes _compact_subset
+# reads: then nothing is replaced (or the replacement gives way to the
+# original), and the PDFs keep WeasyPrint's own, larger but correct, subsets.
+PATCHED_METHOD = "_harfbuzz_subset"
+PATCHED_PARAMS = ("self", "to_unicode", "hinting")
+
+
+def _patchable(method) -> bool:
+    import inspect
+    try:
+        params = tuple(inspect.signature(method).parameters)
+    except (TypeError, ValueError):
+        return False
+    return params == PATCHED_PARAMS
+
+
+def _patch_weasyprint() -> bool:
+    """Replace WeasyPrint's HarfBuzz subsetting by `_compact_subset`, falling
+    back to the original for any font it does not handle (or on any error).
+    False when this WeasyPrint's method is not the one known: left alone."""
     global _PATCHED
     if _PATCHED:
-        return
-    from weasyprint.pdf.fonts import Font
-    original = Font._harfbuzz_subset
+        return True
+    try:
+        from weasyprint.pdf.fonts import Font
+    except ImportError:
+        return False
+    original = getattr(Font, PATCHED_METHOD, None)
+    if original is None or not _patchable(original):
+        return False
 
     def subset(self, to_unicode, hinting):
-        if not _compact_subset(self, to_unicode, hinting):
+        try:
+            done = _compact_subset(self, to_unicode, hinting)
+        except Exception:  # noqa: BLE001 - WeasyPrint internals changed: its own subset
+            done = False
+        if not done:
             original(self, to_unicode, hinting)
-    Font._harfbuzz_subset = subset
+    subset.__wrapped__ = original           # type: ignore[attr-defined]
+    setattr(Font, PATCHED_METHOD, subset)
     _PATCHED = True
+    return True
 
 
 def _tag(salt: str, data: bytes) -> str:

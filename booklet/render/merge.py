@@ -97,7 +97,12 @@ def _outline_objects(tree: list, page_refs: list[str], first_id: int) -> tuple[d
 
 def _with_outline(joined: Path, tree: list, out: Path, tmp: Path) -> bytes:
     """Write `joined` to `out` with the outline `tree` (page indexes of the
-    joined file), deterministically."""
+    joined file), deterministically.
+
+    qpdf keeps the first /ID element of its input and computes the second
+    from the content (`--deterministic-id`): `joined` must itself have been
+    written with `--deterministic-id`, or its random /ID is carried into
+    the book (two builds of the same files would differ there alone)."""
     info = json.loads(_run("--json=2", "--json-key=qpdf", "--json-key=pages",
                            "--json-object=trailer", str(joined)))
     page_refs = [p["object"] for p in info["pages"]]
@@ -135,7 +140,7 @@ def extract_pages(carrier: bytes, source: Path, pages: list[int], tree: list) ->
         head.write_bytes(carrier)
         ranges = ",".join(str(p + 1) for p in pages)
         joined = d / "joined.pdf"
-        _run(str(head), "--pages", str(source), ranges, "--", str(joined))
+        _run(str(head), "--deterministic-id", "--pages", str(source), ranges, "--", str(joined))
         return _with_outline(joined, tree, d / "out.pdf", d)
 
 
@@ -152,5 +157,5 @@ def merge_parts(parts: list[bytes], tree: list) -> bytes:
             f.write_bytes(data)
             files.append(str(f))
         joined = d / "joined.pdf"
-        _run(files[0], "--pages", *files, "--", str(joined))
+        _run(files[0], "--deterministic-id", "--pages", *files, "--", str(joined))
         return _with_outline(joined, tree, d / "book.pdf", d)

@@ -124,10 +124,17 @@ class Renderer:
         return document
 
     def _options(self, salt: str = "") -> dict:
-        """write_pdf options: the variant, and compact font subsets with a tag
-        of their own per document part (see fonts.font_finisher)."""
+        """write_pdf options: the variant, and a finisher giving compact font
+        subsets with a tag of their own per document part (see
+        fonts.font_finisher) and images names that do not depend on the
+        build folder (see stable_image_names)."""
         from .fonts import font_finisher
-        opts: dict = {"finisher": font_finisher(salt)}
+        fonts = font_finisher(salt)
+
+        def finish(document, pdf) -> None:
+            fonts(document, pdf)
+            stable_image_names(pdf)
+        opts: dict = {"finisher": finish}
         if self.settings.variant:
             opts["pdf_variant"] = self.settings.variant
         return opts
@@ -200,6 +207,45 @@ class Renderer:
             del document
             gc.collect()
         return merge_parts(pdfs, bookmark_tree(marks)), start - 1
+
+
+# WeasyPrint (70) names an image XObject `i<md5 of its absolute URL><0|1>`:
+# the URL holds the build folder (the photo's copy next to the print HTML),
+# so two builds of the same files in two folders differed in that name alone.
+_IMAGE_NAME = re.compile(r"i[0-9a-f]{32}[01]")
+
+
+def stable_image_names(pdf) -> dict[str, str]:
+    """Rename the image XObjects of a pydyf PDF (before it is written) `Im0`,
+    `Im1`, … in order of first appearance, in every resource dictionary and
+    every content stream drawing them; the order of the objects is the
+    document's, so same input, same names. Returns the renames."""
+    import pydyf
+
+    renames: dict[str, str] = {}
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Dictionary):
+            continue
+        xobjects = obj.get("XObject")
+        if not isinstance(xobjects, dict) or not any(
+                isinstance(k, str) and _IMAGE_NAME.fullmatch(k) for k in xobjects):
+            continue
+        items = list(xobjects.items())
+        xobjects.clear()                  # same keys, same order, new names
+        for k, v in items:
+            if isinstance(k, str) and _IMAGE_NAME.fullmatch(k):
+                k = renames.setdefault(k, f"Im{len(renames)}")
+            xobjects[k] = v
+    if not renames:
+        return renames
+    draws = {f"/{old} Do".encode(): f"/{new} Do".encode() for old, new in renames.items()}
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream):
+            ops = obj.stream
+            for i, op in enumerate(ops):
+                if isinstance(op, bytes) and op in draws:
+                    ops[i] = draws[op]
+    return renames
 
 
 _CSS_HEADER = re.compile(r"^/\* (print/[A-Za-z0-9_.-]+\.css) \*/$", re.M)

@@ -36,11 +36,13 @@ PHOTOS = {  # (unit, month) → (file, finding rule)
 
 PATROL_PLACES = ["沿河步道", "农贸市场周边", "小区东门至西门环线", "学校周边", "商业街", "老新村片区",
                  "工业园区宿舍区", "公园广场", "主干道两侧商铺"]
+# A published reason never says where a patrol was due at what hour (whereabouts,
+# PRINT-CONVENTIONS "Personal information"): a place goes without the hour.
 NO_PATROL = [
     "{m}月{d}日{h}时抽查，巡逻路线上未见队员",
-    "{m}月{d}日晚{h}时联合督查，排班表所列{p}无人巡逻",
-    "{m}月{d}日{h}时暗访{p}，当班队员不在岗，未开展巡逻",
-    "{m}月{d}日{h}时按执勤报备表核查，{p}未见巡逻队伍，电话联系队长称临时取消",
+    "{m}月{d}日晚间联合督查，排班表所列{p}无人巡逻",
+    "{m}月{d}日暗访{p}，当班队员不在岗，未开展巡逻",
+    "{m}月{d}日按执勤报备表核查，{p}未见巡逻队伍，电话联系队长称临时取消",
 ]
 GAP = [
     "{m}月{d}日检查，宣传橱窗内容仍为上月，本月宣传内容缺失",
