@@ -303,4 +303,4 @@ def write_downloads(ctx: BuildContext) -> list[Path]:
     PDF stage, so each PDF is listed with its size)."""
     site = _Site(ctx)
     site.downloads()
-    return []
+    return site.written
