@@ -12,15 +12,6 @@ from decimal import Decimal
 from typing import Optional
 
 
-def __getattr__(name: str):
-    # RULE_KINDS: the names in the rule kind registry (booklet/scoring/kinds.py),
-    # read when asked so that the registry stays the one list.
-    if name == "RULE_KINDS":
-        from .scoring.kinds import KINDS
-        return tuple(KINDS)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 @dataclass(frozen=True)
 class Loc:
     """A place in a file: path relative to the project root, 1-based line/col."""

@@ -17,7 +17,7 @@ import yaml
 
 from rubric_helpers import all_rules, items, num, squash, walk
 
-from booklet.model import RULE_KINDS
+from booklet.scoring.kinds import KINDS as RULE_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRICS = ROOT / "rubrics"

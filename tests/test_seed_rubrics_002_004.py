@@ -125,7 +125,7 @@ def test_loads_through_project_loader(rid):
 
 
 def test_rule_kinds_in_vocabulary(rid):
-    from booklet.model import RULE_KINDS
+    from booklet.scoring.kinds import KINDS as RULE_KINDS
     assert set(RULE_KINDS) == VOCABULARY          # docs/formats.md and model agree
     r = load(rid)
     rules = list(all_rules(r))

@@ -33,7 +33,7 @@ from ..errors import Problems
 from ..model import Loc
 from .forms import FORM_SPECS
 from .model import ROLES
-from .sheets import (CHECK_MARKS, Row, SheetLoc, cell_amount, cell_date, cell_int, cell_phone,
+from .sheets import (Row, SheetLoc, cell_amount, cell_date, cell_int, cell_phone,
                      cell_role, cell_slot, cell_text, norm, people, person)
 
 # the values a label line may give, per form

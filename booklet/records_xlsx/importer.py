@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import Problems
 from ..model import Loc, Project, Record, Signatures
 from ..validate import check_records
-from .dump import dump_record, finding_data, record_data
+from .dump import dump_record, record_data
 from .reader import SheetRecord, read_workbook
 
 

@@ -16,13 +16,13 @@ from pathlib import PurePosixPath
 from typing import Any, Optional
 
 from ..annex.exporter import put_text
-from ..errors import BookletError, Problems
+from ..errors import BookletError
 from ..model import Finding, Item, Loc, Note, Project, Record, Rubric, Rule, Unit
 from ..periods import Period
 from ..textfmt import fmt_points
 from .layout import (COL, COLUMNS, FINDING_FIRST, HEADER_ROW, KIND_LABELS, META,
                      META_FIRST_ROW, SELF_FIRST, YES, needs, rubric_rows, rule_key, sheet_name)
-from ..scoring.kinds import amount_words, KINDS
+from ..scoring.kinds import KINDS
 
 GREY = "F2F2F2"
 INPUT = "FFFFF2"

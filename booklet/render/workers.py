@@ -107,7 +107,7 @@ def render_all(jobs: Sequence[RenderJob], settings: RenderSettings, store: Calla
     """Render every job; `store(key, pdf_bytes, pages)` keeps each PDF.
     Raises BookletError with every failure. A worker that cannot start or
     dies stops the build (never restarted), whatever the number of workers."""
-    global _JOBS, _SETTINGS, _STORE, _RENDERER, _PARENT, _INIT_ERROR
+    global _JOBS, _SETTINGS, _STORE, _RENDERER, _INIT_ERROR
     from ..errors import Problems
 
     report = RenderReport()

@@ -141,7 +141,7 @@ def write_xlsx(data: SiteData, path: Path, stamp: Optional[date]) -> None:
     when = (stamp or date(2000, 1, 1)).strftime("%Y-%m-%dT00:00:00Z")
     ts = stamp or date(2000, 1, 1)
     files: list[tuple[str, bytes]] = []
-    ct = [f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
+    ct = ['<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
           '<Default Extension="xml" ContentType="application/xml"/>',
           f'<Override PartName="/xl/workbook.xml" ContentType="{_CT_MAIN}.sheet.main+xml"/>',
           f'<Override PartName="/xl/styles.xml" ContentType="{_CT_MAIN}.styles+xml"/>',
