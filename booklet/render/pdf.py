@@ -306,7 +306,9 @@ def _inspect_rows(document) -> tuple[frozenset, frozenset, frozenset]:
     from the previous page covers them (they need a break); rows that were
     given a break but do not begin a page (a label repeated mid-page); and
     every score-sheet row of the document. A row taller than a page counts
-    where it begins."""
+    where it begins; on a page that begins with the rest of such a row, the
+    first row that begins there counts as the page's first (it repeats the
+    label the rest of the row goes without)."""
     from weasyprint.formatting_structure import boxes
 
     needed, wasted, seen = set(), set(), set()
@@ -320,7 +322,6 @@ def _inspect_rows(document) -> tuple[frozenset, frozenset, frozenset]:
             if key is None:
                 continue              # thead repeated on this page, other tables
             if key in seen:
-                first = False
                 continue              # the rest of a row begun on an earlier page
             seen.add(key)
             if first and n > 0 and el.get("data-cont"):
