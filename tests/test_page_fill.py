@@ -3,8 +3,8 @@ together"): a page carrying only one to three lines of a table or of notes,
 and a first page left mostly empty because a long row was pushed to the next.
 
 The example's blank sheets of all five rubrics and, for each rubric, the unit
-sheet with the most 加扣分说明 (the longest notes), plus seed 003's zjj-01,
-are rendered once and read back with pdftotext (tests/pdfpages.py).
+sheet with the most notes, plus seed 003's zjj-01 (tests/example_pdfs.py),
+read back with pdftotext (tests/pdfpages.py).
 """
 from __future__ import annotations
 
@@ -15,13 +15,9 @@ from pathlib import Path
 import pytest
 
 from booklet import paths
-from booklet.build import prepare
-from booklet.render.booklets import build_pdfs
+from example_pdfs import SEED_003
 from pdfpages import sparse_pages
 from test_render_pdf import text
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED_003 = "changde-zjj-2017"
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"),
                                 reason="poppler-utils is needed to read PDFs back")
@@ -31,35 +27,9 @@ def squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-def longest_notes(results) -> set[tuple[str, str, str]]:
-    """(rubric, period, unit) of each rubric's sheet with the most notes."""
-    best: dict[str, tuple] = {}
-    for r in results:
-        n = (sum(len(i.adjustments) for i in r.items) + len(r.rubric_adjustments)
-             + len(r.grade_reasons) + len(r.vetoes))
-        key = (n, r.period, r.unit_id)
-        if r.rubric_id not in best or key > best[r.rubric_id]:
-            best[r.rubric_id] = key
-    return {(rid, period, unit) for rid, (_, period, unit) in best.items()}
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("fill")
-    ctx = prepare(ROOT, site_dir=out / "site", internal_dir=out / "internal", jobs=1)
-    wanted = longest_notes(ctx.results)
-    zjj = [r for r in ctx.results if r.rubric_id == SEED_003 and r.unit_id == "zjj-01"]
-    wanted |= {(r.rubric_id, r.period, r.unit_id) for r in zjj}
-
-    def pick(d) -> bool:
-        if d.kind == "blank":
-            return True
-        if d.kind == "sheet":
-            res = d.context["result"]
-            return (res.rubric_id, res.period, res.unit_id) in wanted
-        return False
-    pdfs = build_pdfs(ctx, only=pick)
-    return ctx, sorted(pdfs), wanted
+def built(example_sheets):
+    return example_sheets.ctx, example_sheets.pdfs, example_sheets.wanted
 
 
 def test_the_documents_are_the_ones_meant(built):
