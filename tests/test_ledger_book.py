@@ -252,3 +252,23 @@ def test_a_part_laid_out_from_an_even_page_starts_with_a_blank_verso(tmp_path):
         toc = next(i for i, t in enumerate(pages) if "目" in t and "录" in t)
         assert number_on(pages[toc]) == start + toc
         assert (start + toc) % 2 == 1
+
+
+def test_detail_rows_are_grouped_under_their_inspection_or_assessment(ledger):
+    """Date and who assessed stand once, in the group's heading row, not on
+    every row: the first quarter's table has the assessment's group and the
+    February inspection's (the month with findings), each named once."""
+    pages, recs = ledger["pages"], ledger["inspections"]
+    toc = contents(pages)
+    q1 = "".join(squash(p) for p in pages[toc["2017年第一季度考核"] - 1:toc["2017年第二季度考核"] - 1])
+    table = q1[q1.index("加扣分明细"):q1.index("2017年1月督查被督查单位")]
+    feb = next(r for r in recs if r.period == "2017-02")
+    assert feb.findings
+    head = f"2017年2月督查{fmt_date(feb.date)}督查人员：{squash('、'.join(feb.assessors))}"
+    assert table.count(head) == 1
+    assessment = next(r for r in ledger["ctx"].project.records_for("hutang-2017", UNIT, "2017-Q1")
+                      if r.kind == "assessment")
+    people = squash("、".join(assessment.assessors))
+    assert table.count(f"2017年第一季度考核{fmt_date(assessment.date)}考核人员：{people}") == 1
+    assert table.count(people) == 1 and table.count(fmt_date(assessment.date)) == 1
+    assert "考核人" not in table.replace("考核人员：", "")   # no 考核人 column any more

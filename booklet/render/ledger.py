@@ -43,6 +43,9 @@ INSPECTION_SIGNATURES = SignatureBlock([
 ])
 
 
+_REF_WORD = {"quarter": "本季度", "half_year": "本半年", "year": "本年度", "month": "本月"}
+
+
 def short_dates(dates: list[date]) -> str:
     """2017年7月12日、8月9日、9月14日: the year once while it stays the same."""
     out, year = [], None
@@ -162,10 +165,10 @@ class _Ledger:
             sheet = self.p._sheet(self.rubric, res, f"p{n}", False)
             files = set(res.record_files)
             period = Period.parse_or_none(res.period)
-            # the inspections a quarter (a period below the year) rolls up
+            # the inspections the period rolls up (not yet under an earlier
+            # period: a year made of quarters leaves them under their quarter)
             mine = [r for r in self.inspections if r.loc.file in files
-                    and r.loc.file not in self.placed
-                    and (period is None or period.kind != "year")]
+                    and r.loc.file not in self.placed]
             entries = [self.inspection_entry(r, sheet) for r in mine]
             self.placed.update(r.loc.file for r in mine)
             groups = self.groups(res, sheet)
@@ -181,7 +184,7 @@ class _Ledger:
                 "evidence": any(r["evidence"] for g in groups for r in g["rows"]),
                 "notes": notes, "inspections": entries,
                 "inspection_dates": short_dates([e["date"] for e in entries if e["date"]]),
-                "ref_word": "本季度" if period is not None and period.kind == "quarter" else "本期",
+                "ref_word": _REF_WORD.get(period.kind if period is not None else "", "本期"),
             })
         # inspections no assessment period took up: a part of their own
         rest = [r for r in self.inspections if r.loc.file not in self.placed]
