@@ -9,10 +9,11 @@ here reads the clock or any file.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Callable, Optional
 
-from ..model import Item, Rubric
+from ..model import Rubric
 from ..periods import label as period_label
 from ..scoring.result import Adjustment, ItemScore, Result
 from ..textfmt import fmt_date, fmt_period, fmt_points, fmt_signed, mask_phone
@@ -24,20 +25,42 @@ VETO_GRADE = "一票否决"
 
 # ---------------------------------------------------------------- references
 
-def item_label(rubric: Rubric, item: Item) -> str:
-    """An item's column head as the rubric numbers it: 6, （二）2."""
-    ref = item_ref(rubric, item.id, item.number)
-    if ref.startswith("第") and ref.endswith("项"):
-        return ref[1:-1]
-    return ref
+def item_labels(rubric: Rubric) -> dict[str, tuple[str, str]]:
+    """Each item's reference as the rubric numbers it (6, （二）6①), split in
+    two printed lines: the section's part and the item's (（二） over 6①).
+    Items the rubric does not tell apart by number (2022: every item of
+    section 1 is 1) get their title as the second line: 1 over 涉毒人员."""
+    refs = {it.id: _strip(item_ref(rubric, it.id, it.number)) for it in rubric.items}
+    seen: dict[str, int] = {}
+    for ref in refs.values():
+        seen[ref] = seen.get(ref, 0) + 1
+    out = {}
+    for it in rubric.items:
+        ref = refs[it.id]
+        if seen[ref] > 1:
+            out[it.id] = (str(it.number), it.title or "")
+            continue
+        m = re.match(r"^([（(][^）)]+[）)])(.+)$", ref)
+        if m and m.group(1)[1:-1] == m.group(2):
+            out[it.id] = (m.group(2), "")         # （2）2: section 2 is its one item 2
+        else:
+            out[it.id] = (m.group(1), m.group(2)) if m else (ref, "")
+    return out
 
 
-def _ref(rubric: Rubric, its: ItemScore, a: Optional[Adjustment] = None) -> str:
-    """An item as the rubric numbers it (（一）2 for the row of the rule)."""
-    ref = item_ref(rubric, its.item_id, its.number, a.rule_id if a is not None else "")
-    if ref.startswith("第") and ref.endswith("项"):
-        return ref[1:-1]
-    return ref
+def _strip(ref: str) -> str:
+    return ref[1:-1] if ref.startswith("第") and ref.endswith("项") else ref
+
+
+def _ref(rubric: Rubric, labels: dict[str, tuple[str, str]], its: ItemScore,
+         a: Optional[Adjustment] = None) -> str:
+    """An item as the rubric numbers it, in one line (（一）2 for the row of
+    the rule; 1 涉毒人员 where numbers do not tell items apart)."""
+    first, second = labels.get(its.item_id, (its.number, ""))
+    if second and first.startswith(("（", "(")):
+        return _strip(item_ref(rubric, its.item_id, its.number,
+                               a.rule_id if a is not None else ""))
+    return f"{first} {second}" if second else first
 
 
 # ---------------------------------------------------------------- ranking
@@ -104,7 +127,8 @@ def _matrix(rubric: Rubric, results: list[Result], total_word: str) -> dict:
     are many), units in rank order as rows; a 加减分 column when rubric-wide
     bonuses or deductions moved some unit, and the total."""
     items = rubric.items
-    heads = [{"label": item_label(rubric, it), "cls": "",
+    labels = item_labels(rubric)
+    heads = [{"label": labels[it.id][0], "sub": labels[it.id][1], "cls": "",
               "points": fmt_points(it.points) if it.points is not None else ""} for it in items]
     extra = any(r.rubric_adjustments and any(a.amount for a in r.rubric_adjustments)
                 for r in results)
@@ -126,9 +150,9 @@ def _matrix(rubric: Rubric, results: list[Result], total_word: str) -> dict:
                          "cells": cells})
         cols = list(heads[lo:hi])
         if last and extra:
-            cols.append({"label": "加减分", "points": "", "cls": "m-extra"})
+            cols.append({"label": "加减分", "sub": "", "points": "", "cls": "m-extra"})
         if last:
-            cols.append({"label": total_word, "points": "", "cls": "m-total"})
+            cols.append({"label": total_word, "sub": "", "points": "", "cls": "m-total"})
         tables.append({"columns": cols, "rows": rows,
                        "part": f"（{t + 1}/{n_tables}）" if n_tables > 1 else ""})
     return {"tables": tables, "has_points": any(h["points"] for h in heads),
@@ -183,7 +207,8 @@ def _origin(origin: Optional[str]) -> str:
     return f"{fmt_period(origin)}{word}"
 
 
-def _unit_entry(rubric: Rubric, res: Result, anchor: str) -> dict:
+def _unit_entry(rubric: Rubric, labels: dict[str, tuple[str, str]], res: Result,
+                anchor: str) -> dict:
     deduction = rubric.mode == "deduction_only"
     rows = []
     for its in res.items:
@@ -193,11 +218,11 @@ def _unit_entry(rubric: Rubric, res: Result, anchor: str) -> dict:
             continue
         groups = _groups(its.adjustments, lost)
         if its.points is None or deduction:
-            change = fmt_signed(-its.deducted) if its.deducted else ""
+            change = fmt_points(its.deducted) if its.deducted else ""     # under 扣分
         else:
             change = fmt_signed(its.score - its.points) if its.score != its.points else ""
         first = next((a for a in its.adjustments if a.amount), None)
-        rows.append({"ref": _ref(rubric, its, first),
+        rows.append({"ref": _ref(rubric, labels, its, first),
                      "points": fmt_points(its.points) if its.points is not None else "",
                      "score": fmt_points(its.score) if not deduction else "",
                      "change": change, "groups": groups})
@@ -223,7 +248,8 @@ def summary_context(rubric: Rubric, period: str, results: list[Result], *, total
     document, no parts)."""
     anchors = {r.unit_id: f"u-{r.unit_id}" for r in results}
     dates = sorted(r.date for r in results if r.date)
-    units = [_unit_entry(rubric, r, anchors[r.unit_id]) | {"part": part_of(n)}
+    labels = item_labels(rubric)
+    units = [_unit_entry(rubric, labels, r, anchors[r.unit_id]) | {"part": part_of(n)}
              for n, r in enumerate(results)]
     return {
         "period_label": period_label(period),
