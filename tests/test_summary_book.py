@@ -222,8 +222,11 @@ def test_003_ranking_names_the_grade_condition_that_applied(built):
     assert squash("未开展平安单位创建活动（含未在本单位进行统一部署）的（考核记录已标注）：不得评为优秀，评为合格") in ranking
     assert "（六）考评分类" in text                 # the rubric's grading rules follow
     assert "一票否决" not in ranking[:ranking.index("制表人")]     # no unit vetoed
-    # a bonus outside the items, by its heading's number and label
-    assert "（五）1①综治工作宣传" in text
+    # a bonus outside the items, by its heading's number and label (read in
+    # reading order: the label wraps inside its cell)
+    raw = squash(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                check=True).stdout)
+    assert "（五）1①综治工作宣传+2加2分：平安建设宣传工作突出" in raw
 
 
 def test_deduction_only_rubric(built):
@@ -239,3 +242,13 @@ def test_deduction_only_rubric(built):
             assert "扣分原因" in units or "扣" in units
     w, h = page_size(pdf, sec["二、分项得分表"])
     assert w > h
+
+
+def test_no_number_or_date_split_across_lines(built):
+    from test_print_content import split_numbers
+    bad = []
+    for rid, period in sorted(WANTED):
+        pdf, pages, _ = book(built, rid, period)
+        for n, p in enumerate(pages, 1):
+            bad += [f"{rid} p{n}: {x}" for x in split_numbers(p)]
+    assert not bad, bad[:10]
