@@ -182,9 +182,10 @@ def _line(a: Adjustment, lost: bool) -> Optional[str]:
     return mask_phone(text)
 
 
-def _groups(adjs: list[Adjustment], lost: bool) -> list[dict]:
-    """Lines grouped by where they were found: the assessment first, then
-    each monthly inspection (2017年7月督查) once."""
+def _groups(adjs: list[Adjustment], lost: bool, here: str = "") -> list[dict]:
+    """Lines grouped by where they were found: the assessment first (named
+    `here`, 2017年第三季度考核, when inspections follow), then each monthly
+    inspection (2017年7月督查) once."""
     order: list[Optional[str]] = []
     lines: dict[Optional[str], list[str]] = {}
     for a in adjs:
@@ -197,7 +198,8 @@ def _groups(adjs: list[Adjustment], lost: bool) -> list[dict]:
         if text not in lines[a.origin]:
             lines[a.origin].append(text)
     order.sort(key=lambda o: (o is not None, o or ""))
-    return [{"label": _origin(o), "lines": lines[o]} for o in order]
+    return [{"label": _origin(o) if o else (here if len(order) > 1 else ""), "lines": lines[o]}
+            for o in order]
 
 
 def _origin(origin: Optional[str]) -> str:
@@ -216,7 +218,7 @@ def _unit_entry(rubric: Rubric, labels: dict[str, tuple[str, str]], res: Result,
         moved = lost or its.added > 0 or any(a.amount < 0 for a in its.adjustments)
         if not moved:
             continue
-        groups = _groups(its.adjustments, lost)
+        groups = _groups(its.adjustments, lost, f"{res.period_label}考核")
         if its.points is None or deduction:
             change = fmt_points(its.deducted) if its.deducted else ""     # under 扣分
         else:
