@@ -371,7 +371,8 @@ def main() -> None:
     docs_all = print_documents(root)
     docs = limit_documents(docs_all, args.limit) if args.limit else docs_all
     docs.sort(key=lambda d: -d[1].stat().st_size)       # biggest first, as booklet does
-    phases[-1]["pages"] = count_pages([d[2] for d in docs])   # the same documents
+    # booklet built every document, LIMITED or not: its pages are all of them
+    phases[-1]["pages"] = count_pages([d[2] for d in docs_all])
     files = tmp / "files.json"
     files.write_text(json.dumps([str(d[1]) for d in docs]))
     for name in ("naive", "warm", "floor"):
