@@ -215,3 +215,20 @@ def test_year_items_add_up_to_the_year_total():
     assert rub.scale - year.lost_total + year.added_total - year.total == 0
     # the rule lines of item 14 add up to its score (the cent noted as 尾差)
     assert sum((a.amount for a in year.item("14").adjustments), D(0)) == D("0.37")
+
+
+def test_year_item_rounded_down_takes_the_missing_cent():
+    # Three quarters assessed (the year so far). Item 13 “及时总结上报…见义勇为事迹的得1分”
+    # and item 14 “…且配有日期的照片得1 分” both earned in Q1 only: 1 / 3 = 0.333… each,
+    # 0.33 + 0.33 = 0.66 one by one; the totals average to 2 / 3 more than the other
+    # items, 0.67. Both were rounded down alike: the earlier (13) takes the cent.
+    rub = load("hutang-2017")
+    recs = [_q(f"2017-Q{q}", [finding("13", "bravery-reported"), finding("14", "dated-photos")]
+               if q == 1 else []) for q in (1, 2, 3)]
+    res = {r.period: r for r in score_project(project([rub], recs, [U]))}
+    rest = res["2017-Q2"].total                    # the items other than 13 and 14
+    assert res["2017-Q1"].total == rest + 2
+    year = res["2017"]
+    assert year.total == rest + D("0.67")
+    assert (year.item("13").score, year.item("14").score) == (D("0.34"), D("0.33"))
+    assert sum((s.score for s in year.items), D(0)) == year.total
