@@ -9,13 +9,12 @@ workbook's dates come from the records, and the zip entries carry that date.
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any, Optional
 
-from ..annex.exporter import put_text
+from ..annex.exporter import fixed_zip, put_text
 from ..errors import BookletError
 from ..model import Finding, Item, Loc, Note, Project, Record, Rubric, Rule, Unit
 from ..periods import Period
@@ -343,23 +342,6 @@ def workbook_date(recs: list[Optional[Record]], period: str) -> datetime:
     return datetime(d.year, d.month, d.day)
 
 
-def _fixed_zip(data: bytes, when: datetime, props) -> bytes:
-    """The same zip with every entry dated `when` (zipfile stamps the clock
-    otherwise), and docProps/core.xml modified `when` (openpyxl's save sets now)."""
-    from openpyxl.xml.functions import tostring
-    props.created = props.modified = when
-    core = tostring(props.to_tree())
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            z = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            z.compress_type = zipfile.ZIP_DEFLATED
-            z.external_attr = info.external_attr
-            dst.writestr(z, core if info.filename == "docProps/core.xml" else src.read(info.filename))
-    return out.getvalue()
-
-
 def export_workbook(project: Project, rubric_id: str, period: str,
                     unit_id: Optional[str] = None) -> bytes:
     """The entry workbook of one rubric and period (one unit with `unit_id`)."""
@@ -396,4 +378,4 @@ def export_workbook(project: Project, rubric_id: str, period: str,
     wb.properties.created = wb.properties.modified = when
     buf = io.BytesIO()
     wb.save(buf)
-    return _fixed_zip(buf.getvalue(), when, wb.properties)
+    return fixed_zip(buf.getvalue(), when, wb.properties)
