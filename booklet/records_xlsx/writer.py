@@ -20,7 +20,8 @@ from ..model import Finding, Item, Loc, Note, Project, Record, Rubric, Rule, Uni
 from ..periods import Period
 from ..textfmt import fmt_points
 from .layout import (COL, COLUMNS, FINDING_FIRST, HEADER_ROW, KIND_LABELS, META,
-                     META_FIRST_ROW, SELF_FIRST, YES, needs, rubric_rows, rule_key, sheet_name)
+                     META_FIRST_ROW, SELF_FIRST, SELF_ONLY, YES, needs, rubric_rows, rule_key,
+                     sheet_name)
 from ..scoring.kinds import KINDS
 
 GREY = "F2F2F2"
@@ -259,7 +260,30 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
             pool.remove(f)
         return got
 
+    internal_notes = sa.internal_notes if sa else frozenset()
+
+    def self_note(item: Item) -> None:
+        """自评情况 and its 内部 mark, on the item's first row."""
+        noted.add(item.id)
+        _put(ws, row, COL["s_note"], notes.get(item.id, ""), locked=False)
+        _put(ws, row, COL["s_note_internal"], YES if item.id in internal_notes else "",
+             locked=False)
+        dv.add(("yes",), f"{get_column_letter(COL['s_note_internal'])}{row}")
+
+    def item_cells(item: Item) -> None:
+        _put(ws, row, 2, item.number)
+        _put(ws, row, 3, item.title or item.requirement)
+        _put(ws, row, 4, item.standard)
+        _put(ws, row, 5, item.points if item.points is not None else "")
+
     for title, item, rule in rubric_rows(rubric, unit):
+        if rule is None and item is not None:          # no rule to record: the self note only
+            _put(ws, row, 1, SELF_ONLY + item.id, font="grey")
+            item_cells(item)
+            _put(ws, row, 6, "（本单位没有可记录的评分规则，只填自评情况）")
+            self_note(item)
+            row += 1
+            continue
         if rule is None:
             _put(ws, row, 2, title, font="bold")
             ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
@@ -270,18 +294,14 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
         for i in range(max(1, len(mine), len(theirs))):
             _put(ws, row, 1, rule_key(item, rule), font="grey")
             if item is not None:
-                _put(ws, row, 2, item.number)
-                _put(ws, row, 3, item.title or item.requirement)
-                _put(ws, row, 4, item.standard)
-                _put(ws, row, 5, item.points if item.points is not None else "")
+                item_cells(item)
             _put(ws, row, 6, _rule_text(rule))
             _finding_cells(ws, dv, row, rule, mine[i] if i < len(mine) else None,
                            FINDING_FIRST, "", True)
             _finding_cells(ws, dv, row, rule, theirs[i] if i < len(theirs) else None,
                            SELF_FIRST, "s_", False)
             if item is not None and item.id not in noted:
-                noted.add(item.id)
-                _put(ws, row, COL["s_note"], notes.get(item.id, ""), locked=False)
+                self_note(item)
             row += 1
     left = findings + self_findings
     if left:
