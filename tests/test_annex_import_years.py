@@ -199,3 +199,17 @@ def test_an_export_does_not_change_with_the_clock(tmp_path):
         shutil.rmtree(out)
     assert sorted(trees[0]) == ["duty.xlsx", "funds.xlsx", "roster.xlsx"]
     assert trees[0] == trees[1]
+
+
+def test_export_of_a_unit_stops_on_its_annex_errors_in_the_year_folder(example_copy, capsys):
+    roster = example_copy / ANNEX / "2017" / "hutang-03" / "roster.yml"
+    roster.write_text(roster.read_text(encoding="utf-8").replace("role: 队员", "role: 班长", 1),
+                      encoding="utf-8")
+    with pytest.raises(SystemExit) as e:
+        main(["export", "--unit", "hutang-03", str(example_copy)])
+    err = capsys.readouterr().err
+    assert e.value.code == 1 and "assessments/annex/2017/hutang-03/roster.yml" in err and "班长" in err
+    assert not (example_copy / "build" / "internal" / "annex" / "hutang-03").exists()
+    with pytest.raises(SystemExit) as e:                 # another unit's files do not stop it
+        main(["export", "--unit", "hutang-04", str(example_copy)])
+    assert e.value.code == 0

@@ -320,7 +320,8 @@ def ledger_annex_html(ctx: BuildContext, unit: Unit | str, rubric: Rubric | str)
         return None
     env = _env(str(project.root))
     html = env.get_template("forms/ledger_annex.html").render(
-        pages=filled_pages(unit, annex, year=project.config.year or None), forms_css=_css(env, "forms/forms.css"))
+        pages=filled_pages(unit, annex, year=project.config.year or None),
+        forms_css=_css(env, "forms/forms.css"))
     return Markup(html)
 
 

@@ -5,8 +5,9 @@ Column A (编号) holds a key on every row booklet reads: A1 the record
 (rubric/period/file stem), A2 the unit id, then `kind`, `date`, … for the
 header cells, `item-id/rule-id` (or `/rule-id` for a rubric-wide rule) for a
 finding row, `self/item-id` for an item without a rule the unit can be
-recorded against (only its 自评情况 is filled), `veto/ID`, `flag/ID` and `note`. Keys are plain cell text, so
-they survive Excel, WPS and LibreOffice; rows without a key are only printed.
+recorded against (only its 自评情况 is filled), `veto/ID`, `flag/ID` and
+`note`. Keys are plain cell text, so they survive Excel, WPS and LibreOffice;
+rows without a key are only printed.
 """
 from __future__ import annotations
 
