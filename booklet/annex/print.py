@@ -35,7 +35,6 @@ from ..render.layout import PAD_MM, TEXT_AREA_MM
 from ..textfmt import fmt_date, rmb_upper
 from .derive import annex_rules, period_words
 from .forms import FORM_SPECS, FORMS
-from .load import annex_file
 from .model import ROLES, Filing, FundRequest, Team, UnitAnnex
 
 if TYPE_CHECKING:
@@ -232,7 +231,8 @@ def missing_page(form: str, unit_name: Optional[str], unit_id: str,
     # 用款审批记录: the approvals, not the (blank) form, are what is missing
     what = "用款审批记录" if form == "funds" else spec.name
     return Page("missing:" + form, spec.number, title, em,
-                note=f"（本单位未录入{what}：{annex_file(form, unit_id, year).as_posix()}）")
+                # no file path on a printed page: the clerk reads the form, not the project
+                note=f"（本单位未录入{what}。）")
 
 
 # ---------------------------------------------------------------- page lists
