@@ -252,3 +252,12 @@ def test_no_number_or_date_split_across_lines(built):
         for n, p in enumerate(pages, 1):
             bad += [f"{rid} p{n}: {x}" for x in split_numbers(p)]
     assert not bad, bad[:10]
+
+
+def test_no_page_carries_only_a_stray_line_or_two(built):
+    """Issue 15: no page carries only one to three lines of a table or of notes
+    (the old Q3 summary had 31 such pages of 209)."""
+    from pdfpages import sparse_pages
+    for rubric, period in sorted(WANTED):
+        pdf = built.site_dir / paths.summary_pdf(rubric, period)
+        assert not sparse_pages(pdf), [str(p) for p in sparse_pages(pdf)]
