@@ -132,3 +132,27 @@ def test_one_changed_record_renders_only_what_shows_it_and_matches_a_clean_build
     for k in fresh:
         assert after[k] == fresh[k], f"{k}: the incremental build differs from a clean build"
 
+
+
+def test_a_document_is_the_same_whatever_was_laid_out_before_it(tmp_path, parts_of_one_unit):
+    """Long sections split across pages are laid out with the page breaks
+    learned from the previous document of the same kind: the bytes must not
+    depend on it (on the build's history)."""
+    from booklet.render.sample import sample_rubric
+    from test_render_pdf import make_ctx
+
+    def ctx_in(name: str):
+        return make_ctx(tmp_path / name, rubrics=[sample_rubric(long_section=12)], units=3)
+    last = lambda d: d.kind == "sheet" and d.rel.stem == "u2"     # noqa: E731
+    alone = ctx_in("alone")
+    build_pdfs(alone, only=last)
+    assert booklets.LAST_STATS["rendered"] == 1
+    everything = ctx_in("all")
+    build_pdfs(everything, only=lambda d: d.kind != "blank")
+    rel = paths.sheet_pdf("sample", "2017-Q1", "u2")
+    assert (alone.site_dir / rel).read_bytes() == (everything.site_dir / rel).read_bytes()
+    # the summary book again, each part laid out after a different one
+    summary = paths.summary_pdf("sample", "2017-Q1")
+    again = ctx_in("again")
+    build_pdfs(again, only=lambda d: d.kind == "summary")
+    assert (again.site_dir / summary).read_bytes() == (everything.site_dir / summary).read_bytes()
