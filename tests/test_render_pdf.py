@@ -337,6 +337,7 @@ def test_rebuild_without_change_copies_the_last_output(tmp_path):
     assert booklets.LAST_STATS["rendered"] == len(first) and "fast" not in booklets.LAST_STATS
     second = build_pdfs(ctx_for("two"))
     assert booklets.LAST_STATS.get("fast") and booklets.LAST_STATS["rendered"] == 0
+    assert booklets.LAST_STATS["rendered_paths"] == [] and booklets.LAST_STATS["pages_rendered"] == 0
     rel = lambda ps, out: sorted(p.relative_to(tmp_path / out) for p in ps)  # noqa: E731
     assert rel(first, "one") == rel(second, "two")
     for a in first:
