@@ -156,3 +156,29 @@ def test_a_document_is_the_same_whatever_was_laid_out_before_it(tmp_path, parts_
     again = ctx_in("again")
     build_pdfs(again, only=lambda d: d.kind == "summary")
     assert (again.site_dir / summary).read_bytes() == (everything.site_dir / summary).read_bytes()
+
+
+def test_serve_with_pdf_rebuilds_an_edited_record_through_the_cache(tmp_path, capsys):
+    """`booklet serve --pdf` rebuilds through the same path: after an edit the
+    unit's sheet shows the new score, and only what shows the record is laid out."""
+    import subprocess
+
+    from booklet.commands import serve
+
+    root = project(tmp_path / "p")
+    state = serve._State()
+    assert serve._build(root, True, state)
+    sheet = Path(state.site_dir) / paths.sheet_pdf("mini", "2017-Q1", "east")
+
+    def total() -> str:
+        text = subprocess.run(["pdftotext", str(sheet), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        return "".join(text.split())
+    # 10 − 2×1 − 1.5 (item 1) − 2×0.5 (item 2: 95.5 %, two whole points under 98 %)
+    assert "总分：5.5" in total()
+    capsys.readouterr()
+    change_east(root)
+    assert serve._build(root, True, state)
+    assert "总分：4.5" in total()          # a third missing ledger: 1 point more
+    # east's sheet, its ledger and the summary book (2 of its 4 parts)
+    assert "重新排版 PDF 3 份" in capsys.readouterr().out
