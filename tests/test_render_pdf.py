@@ -342,6 +342,7 @@ def test_rebuild_without_change_copies_the_last_output(tmp_path):
     assert booklets.LAST_STATS["rendered"] == len(first) and "fast" not in booklets.LAST_STATS
     second = build_pdfs(ctx_for("two"))
     assert booklets.LAST_STATS.get("fast") and booklets.LAST_STATS["rendered"] == 0
+    assert booklets.LAST_STATS["rendered_paths"] == [] and booklets.LAST_STATS["pages_rendered"] == 0
     rel = lambda ps, out: sorted(p.relative_to(tmp_path / out) for p in ps)  # noqa: E731
     assert rel(first, "one") == rel(second, "two")
     for a in first:
@@ -353,13 +354,14 @@ def test_rebuild_without_change_copies_the_last_output(tmp_path):
     assert not list((tmp_path / "two" / "site").rglob("*.html"))
 
 
-def test_unit_sheets_laid_out_together_are_cut_apart_correctly(tmp_path):
-    """The unit sheets of a rubric and period are laid out as one document and
-    cut apart: each must read as if printed alone."""
+def test_each_unit_sheet_is_laid_out_alone_and_reads_as_printed_alone(tmp_path):
+    """Every unit sheet is its own job (no batch: its bytes depend on its own
+    data only, see test_incremental.py), numbered from 1, with its own title,
+    author and outline."""
     ctx = make_ctx(tmp_path, rubrics=[sample_rubric(long_section=8), sample_rubric("landscape")],
                    units=3)
     out = build_pdfs(ctx, only=lambda d: d.kind == "sheet")
-    assert booklets.LAST_STATS["jobs"] == 2 and len(out) == 6      # two batches of three
+    assert booklets.LAST_STATS["jobs"] == 6 and len(out) == 6      # one job per sheet
     for res in ctx.results:
         pdf = ctx.site_dir / paths.sheet_pdf(res.rubric_id, res.period, res.unit_id)
         n = int(pdfinfo(pdf)["Pages"])
