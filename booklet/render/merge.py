@@ -18,7 +18,7 @@ import json
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -32,6 +32,7 @@ class PageMarks:
     """What the outline needs of a laid-out page (duck-types weasyprint's Page)."""
     bookmarks: list
     height: float
+    anchors: list = field(default_factory=list)     # ids of the elements it begins
 
 
 class _Marks:
@@ -144,6 +145,15 @@ def extract_pages(carrier: bytes, source: Path, pages: list[int], tree: list) ->
         joined = d / "joined.pdf"
         _run(str(head), "--deterministic-id", "--pages", str(source), ranges, "--", str(joined))
         return _with_outline(joined, tree, d / "out.pdf", d)
+
+
+def keep_pages(pdf: bytes, n: int) -> bytes:
+    """The first `n` pages of `pdf` (its catalog kept), deterministically."""
+    with tempfile.TemporaryDirectory(prefix="booklet-keep-") as tmp:
+        src, out = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
+        src.write_bytes(pdf)
+        _run(str(src), "--deterministic-id", "--pages", str(src), f"1-{n}", "--", str(out))
+        return out.read_bytes()
 
 
 def merge_parts(parts: list[bytes], tree: list) -> bytes:
