@@ -97,8 +97,8 @@ def pdfs(ctx) -> dict[str, bytes]:
 
 @pytest.fixture
 def parts_of_one_unit(monkeypatch):
-    """Summary books laid out one unit per part, so that a small project has
-    a book in parts (the example's have 8 units a part)."""
+    """Summary books' unit entries laid out one unit a group to begin with
+    (the example's: 4), so that a small project has groups to cut or join."""
     monkeypatch.setattr(plan, "UNITS_PER_PART", 1)
 
 
@@ -108,7 +108,11 @@ def test_one_changed_record_renders_only_what_shows_it_and_matches_a_clean_build
     first, stats = build(a)
     before = pdfs(first)
     assert len(before) == 8         # 3 sheets, 3 ledgers, 1 summary, 1 blank
-    assert stats["rendered"] == 8 and stats["parts_rendered"] == 4   # ranking + 3 units
+    # every ledger: contents with placeholder numbers, the quarter, contents
+    # with its numbers (3 × 3); the summary: contents twice, ranking, matrix,
+    # and the unit entries, tried in groups of 1, 2 and 3 (all on one page:
+    # no entry after the first begins a page, so no group can end before it)
+    assert stats["rendered"] == 8 and stats["parts_rendered"] == 3 * 3 + 7
 
     change_east(a)
     second, stats = build(a)
@@ -118,11 +122,13 @@ def test_one_changed_record_renders_only_what_shows_it_and_matches_a_clean_build
     summary = "site/" + paths.summary_pdf("mini", "2017-Q1").as_posix()
     changed = {k for k in after if after[k] != before[k]}
     assert changed == {site, ledger, summary}
-    # laid out again: the unit's sheet, its ledger, and of the summary book the
-    # ranking and the part with the unit's sheet; the other parts come from the cache
+    # laid out again: the unit's sheet, of its ledger the quarter, of the
+    # summary book the ranking, the matrix and the group with the unit (east
+    # is third, the groups of the first one and two units come from the
+    # cache); no page moved, so both contents come from the cache
     assert sorted(stats["rendered_paths"]) == sorted(
         p.split("/", 1)[1] for p in (site, ledger, summary))
-    assert stats["parts_rendered"] == 2 and stats["parts_cached"] == 2
+    assert stats["parts_rendered"] == 1 + 3 and stats["parts_cached"] == 2 + 4
 
     b = project(tmp_path / "b")
     change_east(b)
@@ -180,5 +186,5 @@ def test_serve_with_pdf_rebuilds_an_edited_record_through_the_cache(tmp_path, ca
     change_east(root)
     assert serve._build(root, True, state)
     assert "总分：4.5" in total()          # a third missing ledger: 1 point more
-    # east's sheet, its ledger and the summary book (2 of its 4 parts)
+    # east's sheet, its ledger (1 part) and the summary book (3 parts)
     assert "重新排版 PDF 3 份" in capsys.readouterr().out
