@@ -16,8 +16,10 @@ tried first, so most documents need a single layout.
 
 Two shapes of job:
 * one document → one PDF;
-* a long book in `parts` (see merge.py): laid out part by part with running
-  page numbers, joined with qpdf (bounded memory). Each part is cached by its
+* a book (a ledger, a summary) in parts (`job.book`, see book.py): the body
+  laid out part by part with running page numbers, then the cover and
+  contents with the body's page numbers, joined with qpdf (merge.py;
+  bounded memory). Each part is cached by its
   own key (its HTML, which holds its first page number and so its side, plus
   what decides the bytes, see cache.render_key): a changed record lays out
   again only the parts that show it (and those after it, when it changes
