@@ -254,6 +254,12 @@ class Renderer:
             if len(front_marks) == n_front:
                 break
             n_front = len(front_marks)
+        else:
+            # the contents' length never settled (numbers one digit longer
+            # wrapping a line, back and forth): the book as one document
+            document = self._layout(job, fetcher, None, None)
+            self.pages_laid_out += len(document.pages)
+            return document.write_pdf(**self._options(job.key)), len(document.pages)
         all_marks = front_marks + marks
         return merge_parts([front, *pdfs], bookmark_tree(all_marks)), len(all_marks)
 
