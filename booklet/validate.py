@@ -420,9 +420,10 @@ def check_finding(project: Project, rubric: Rubric, unit: Unit, rec: Record, f: 
         kind.check_finding(rule, f, where, problems)
     if f.date is not None:
         _check_date(f.date, rec, f.where("date"), "发现日期", problems)
-    root = Path(project.root).resolve()
-    for photo in f.photos:
-        _check_photo(photo, root, f, problems)
+    if f.photos:
+        root = Path(project.root).resolve()
+        for photo in f.photos:
+            _check_photo(photo, root, f, problems)
 
 
 def _check_photo(photo: str, root: Path, f: Finding, problems: Problems) -> None:
