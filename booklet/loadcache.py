@@ -5,7 +5,7 @@ object; for a project of 20,000 records that is most of `booklet validate`.
 A file whose bytes have not changed since the last run gives the same object
 and the same problems, so both are kept in .booklet-cache/load/<group>.pickle:
 
-    {"version": VERSION, "files": {rel: (sha256 of the bytes, object, problems)}}
+    {"version": VERSION, "files": {rel: (sha256 of the bytes, pickle of (object, problems))}}
 
 VERSION names the cache format, Python, booklet's own code (code_hash: any
 change to booklet rebuilds the cache) and the JSON Schemas. Only files
@@ -73,7 +73,7 @@ _DISPATCH = {c: _reducer(c) for c in _CLASSES}
 def dumps(obj: Any) -> bytes:
     buf = io.BytesIO()
     p = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
-    p.dispatch_table = _DISPATCH        # type: ignore[assignment]  # a mapping is enough
+    p.dispatch_table = _DISPATCH
     p.dump(obj)
     return buf.getvalue()
 
@@ -116,29 +116,36 @@ class LoadCache:
     def get(self, rel: str, key: str) -> Optional[tuple[Any, Problems]]:
         """(object, problems) of the file `rel` whose bytes hash to `key`, or None."""
         entry = self.old.get(rel)
-        if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == key
-                and isinstance(entry[2], errors.Problems)):
+        if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key
+                and isinstance(entry[1], bytes)):
+            return None
+        try:
+            obj, problems = loads(entry[1])
+        except Exception:           # a damaged entry: read the file again
+            return None
+        if not isinstance(problems, errors.Problems):
             return None
         self.new[rel] = entry
-        return entry[1], entry[2]
+        return obj, problems
 
     def put(self, rel: str, key: str, obj: Any, problems: Problems) -> None:
-        """Keep a file's result (only a file without errors)."""
+        """Keep a file's result (only a file without errors). Each file is pickled
+        on its own: one pickle of every file would hold a memo entry per object."""
+        if rel in self.old:
+            self.changed = True
         if obj is None or problems.errors:
-            if rel in self.old:
-                self.changed = True
             return
-        self.new[rel] = (key, obj, problems)
+        try:
+            self.new[rel] = (key, dumps((obj, problems)))
+        except Exception:           # an object that cannot be kept: no cache for it
+            return
         self.changed = True
 
     def save(self) -> None:
         """Write the files seen in this run (dropping those gone), if anything changed."""
         if not self.changed and set(self.new) == set(self.old):
             return
-        try:
-            data = dumps({"version": version(), "files": self.new})
-        except Exception:           # an object that cannot be kept: no cache, same results
-            return
+        data = dumps({"version": version(), "files": self.new})
         if not (self.root / "booklet.yml").is_file():
             return                  # not a project: leave the folder alone
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")

@@ -40,6 +40,14 @@ def validate_project(project: Project, problems: Problems) -> None:
 
 # ------------------------------------------------------------------ config
 
+def units_by_id(units: list[Unit]) -> dict[str, Unit]:
+    """Config.unit for many look-ups: the first unit of each id (as Config.unit finds it)."""
+    out: dict[str, Unit] = {}
+    for u in units:
+        out.setdefault(u.id, u)
+    return out
+
+
 def check_config(project: Project, problems: Problems) -> None:
     cfg = project.config
     if cfg.as_of is not None and not isinstance(cfg.as_of, date):
@@ -48,6 +56,7 @@ def check_config(project: Project, problems: Problems) -> None:
                        "（默认取考核记录中最晚的日期）。", code="bad-date")
     seen: dict[str, Unit] = {}
     names: dict[str, Unit] = {}
+    by_id = units_by_id(cfg.units)
     for u in cfg.units:
         if u.id in seen:
             problems.error(u.loc, f"单位编号「{u.id}」重复（第一次在第 {seen[u.id].loc.line} 行）。",
@@ -71,7 +80,7 @@ def check_config(project: Project, problems: Problems) -> None:
             problems.error(a.loc, f"assign 中考核细则「{a.rubric}」的 units 条件没有选中任何单位。",
                            "检查 kind/group/attribute 的写法是否与 units 中的一致。", code="empty-assign")
         for uid in a.unit_ids:
-            au = cfg.unit(uid)
+            au = by_id.get(uid)
             if au is None:
                 problems.error(a.loc, f"assign 中的单位「{uid}」不存在。",
                                "先在 units 中添加这个单位，或改正 id。", code="unknown-unit")
@@ -208,9 +217,10 @@ def check_records(project: Project, problems: Problems) -> None:
         for uid in a.unit_ids:
             assigned[a.rubric].add(uid)
     seen: dict[tuple, Record] = {}
+    by_id = units_by_id(cfg.units)
     for rec in project.records:
         rubric = project.rubrics.get(rec.rubric)
-        unit = cfg.unit(rec.unit)
+        unit = by_id.get(rec.unit)
         if rubric is None:
             problems.error(rec.where("rubric"), f"找不到考核细则「{rec.rubric}」。",
                            f"可用的考核细则：{'、'.join(sorted(project.rubrics)) or '（无）'}。",

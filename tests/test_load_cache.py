@@ -137,6 +137,15 @@ def test_a_foreign_pickle_runs_nothing(town):
     _, again = load_and_validate(town)
     assert not marker.exists()
     assert shown(again) == shown(cold)
+    # the same inside an entry whose key matches
+    key = loadcache.digest((town / REC).read_bytes())
+    evil = pickle.dumps({"version": loadcache.version(),
+                         "files": {REC: (key, pickle.dumps((_Touch(marker), None)))}})
+    for p in cache_files(town):
+        p.write_bytes(evil)
+    _, again = load_and_validate(town)
+    assert not marker.exists()
+    assert shown(again) == shown(cold)
 
 
 def test_new_code_reads_every_file_again(town, monkeypatch):
