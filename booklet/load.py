@@ -24,7 +24,7 @@ from .model import (
     Tier, Unit, Veto, VetoFinding,
 )
 from .loadcache import LoadCache, digest
-from .yamlio import LocDict, parse_bytes, read_bytes, relpath
+from .yamlio import LocDict, read_yaml, relpath
 
 CONFIG_FILE = "booklet.yml"
 ANNEX_DIR = "annex"
@@ -300,21 +300,25 @@ def _load_file(path: Path, root: Path, schema: str, build, problems: Problems,
     With a cache, an unchanged file's object and problems come from the last run."""
     rel = relpath(path, root)
     local = Problems()
-    raw = read_bytes(path, rel, local)
+    try:
+        raw: Optional[bytes] = path.read_bytes()
+    except OSError:
+        raw = None                  # read_yaml says why
     key = digest(raw) if raw is not None and cache is not None else ""
     hit = cache.get(rel, key) if cache is not None and key else None
     if hit is not None:
         problems.extend(hit[1])
         return hit[0]
-    obj = _parse_and_build(raw, rel, schema, build, local) if raw is not None else None
+    obj = _parse_and_build(path, root, raw, rel, schema, build, local)
     if cache is not None and key:
         cache.put(rel, key, obj, local)
     problems.extend(local)
     return obj
 
 
-def _parse_and_build(raw: bytes, rel: str, schema: str, build, local: Problems):
-    data = parse_bytes(raw, rel, local)
+def _parse_and_build(path: Path, root: Path, raw: Optional[bytes], rel: str, schema: str,
+                     build, local: Problems):
+    data = read_yaml(path, root, local, raw)
     if data is not None and not isinstance(data, dict):
         local.error(Loc(rel, 1, 1), "文件顶层应是“键: 值”的映射。",
                     "参照 docs/formats.md 的示例书写。", code="top-level")

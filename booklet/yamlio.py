@@ -409,25 +409,16 @@ def parse_text(text: str, rel: str, problems: Problems) -> Any:
         return None
 
 
-def read_yaml(path: Path, root: Path, problems: Problems) -> Any:
-    """Read one YAML file of the project. Problems name the path relative to root."""
+def read_yaml(path: Path, root: Path, problems: Problems, raw: Optional[bytes] = None) -> Any:
+    """Read one YAML file of the project. Problems name the path relative to root.
+    `raw`: the file's bytes when the caller has read them already (booklet/load.py)."""
     rel = relpath(path, root)
-    raw = read_bytes(path, rel, problems)
-    return None if raw is None else parse_bytes(raw, rel, problems)
-
-
-def read_bytes(path: Path, rel: str, problems: Problems) -> Optional[bytes]:
-    """A file's bytes, or None with a problem saying why it could not be read."""
     try:
-        return path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except OSError as e:
         problems.error(Loc(rel), f"无法读取文件：{e.strerror}", "检查文件是否存在以及读取权限。",
                        code="io")
         return None
-
-
-def parse_bytes(raw: bytes, rel: str, problems: Problems) -> Any:
-    """A file's bytes as data (LocDict…), or None with its problems (also an empty file)."""
     text = decode(raw, rel, problems)
     if text is None:
         return None

@@ -29,9 +29,9 @@ def parses(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = load._parse_and_build
 
-    def spy(raw, rel, *a, **kw):
+    def spy(path, root, raw, rel, *a, **kw):
         seen.append(rel)
-        return real(raw, rel, *a, **kw)
+        return real(path, root, raw, rel, *a, **kw)
     monkeypatch.setattr(load, "_parse_and_build", spy)
     return seen
 
