@@ -188,3 +188,47 @@ def test_validate_rejects_a_per_quarter_rule_in_the_year_end_record():
     problems = Problems()
     check_records(project([rub], recs[1:], [U]), problems)
     assert not [p for p in problems.errors if p.code == "year-end-kind"]
+
+
+def test_year_items_add_up_to_the_year_total():
+    # 年底汇总 (year_end: average): the year total is the mean of the quarter totals.
+    # Item 10: Q1, Q2, Q4 no case (0 vs 3, 0 vs 1: 10 + 10 = 20); Q3 one fraud case
+    # (1 vs 1: 持平 2.5, property 10): 12.5 → (20 + 20 + 12.5 + 20) / 4 = 18.125.
+    # Item 14 “宣传有计划…得0.5分”: Q1, Q2, Q4 have a plan, Q3 not → 1.5 / 4 = 0.375.
+    # Rounded one by one: 18.13 + 0.38 = 18.51, but the quarters' totals average
+    # (20.5 + 20.5 + 12.5 + 20.5) / 4 = 18.5 (every other item scores the same each
+    # quarter). The total stands; of the two items rounded up by 0.005, the later
+    # (14) gives its cent back: 18.13 + 0.37 = 18.5, and 合计 says no 相差.
+    rub = load("hutang-2017")
+    recs = [_q(f"2017-Q{q}", _cases(0, 3, 1 if q == 3 else 0, 1)
+               + ([] if q == 3 else [finding("14", "publicity-plan")])) for q in (1, 2, 3, 4)]
+    res = {r.period: r for r in score_project(project([rub], recs, [U]))}
+    quarters = [res[f"2017-Q{q}"] for q in (1, 2, 3, 4)]
+    rest = quarters[0].total - D("20.5")          # the items other than 10 and 14
+    assert [r.total - rest for r in quarters] == [D("20.5"), D("20.5"), D("12.5"), D("20.5")]
+    year = res["2017"]
+    assert year.total == rest + D("18.5")
+    assert year.item("10").score == D("18.13")
+    assert year.item("14").score == D("0.37")
+    assert sum((s.score for s in year.items), D(0)) == year.total
+    # the site's 合计 row: 满分 − 失分合计 + 加分 − 得分 is the 相差 it would note
+    assert rub.scale - year.lost_total + year.added_total - year.total == 0
+    # the rule lines of item 14 add up to its score (the cent noted as 尾差)
+    assert sum((a.amount for a in year.item("14").adjustments), D(0)) == D("0.37")
+
+
+def test_year_item_rounded_down_takes_the_missing_cent():
+    # Three quarters assessed (the year so far). Item 13 “及时总结上报…见义勇为事迹的得1分”
+    # and item 14 “…且配有日期的照片得1 分” both earned in Q1 only: 1 / 3 = 0.333… each,
+    # 0.33 + 0.33 = 0.66 one by one; the totals average to 2 / 3 more than the other
+    # items, 0.67. Both were rounded down alike: the earlier (13) takes the cent.
+    rub = load("hutang-2017")
+    recs = [_q(f"2017-Q{q}", [finding("13", "bravery-reported"), finding("14", "dated-photos")]
+               if q == 1 else []) for q in (1, 2, 3)]
+    res = {r.period: r for r in score_project(project([rub], recs, [U]))}
+    rest = res["2017-Q2"].total                    # the items other than 13 and 14
+    assert res["2017-Q1"].total == rest + 2
+    year = res["2017"]
+    assert year.total == rest + D("0.67")
+    assert (year.item("13").score, year.item("14").score) == (D("0.34"), D("0.33"))
+    assert sum((s.score for s in year.items), D(0)) == year.total

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -32,6 +31,7 @@ from ..periods import sort_key as period_sort_key
 from ..scoring.result import Result
 from ..textfmt import fmt_date, fmt_signed
 from .fetcher import print_photo, resolve_photo
+from .ledger import ledger_context
 from .merge import qpdf_path
 from .sheet import Sheet, title_lines
 
@@ -285,29 +285,7 @@ class _Planner:
         results = self.results_by.get((rubric.id, unit.id), [])
         doc = Doc("ledger", self.ctx.internal_dir, paths.ledger_pdf(rubric.id, unit.id),
                   "print/ledger.html", {}, rubric.loc, weight=3 + 2 * len(results))
-        parts = []
-        for n, res in enumerate(results):
-            sheet = self._sheet(rubric, res, f"p{n}", False)
-            details = []
-            for number, a in sheet.adjustments():
-                photos = [p for p in (self._asset(doc, ph, a.source) for ph in a.photos) if p]
-                details.append({
-                    # the rule's text is the next column: （五）1② is enough here
-                    "item": re.sub(r"^(.*?[①-⑳]).+$", r"\1", number), "rule": a.rule_text, "amount": fmt_signed(a.amount),
-                    "note": a.note, "reason": a.reason, "evidence": a.evidence,
-                    "date": a.date or self._record_date(a.source, res),
-                    "assessors": self._assessors(a.source, res),
-                    "origin": a.origin, "photos": photos,
-                })
-            notes = []
-            for f in res.record_files:
-                rec = self.records_by_file.get(f)
-                if rec is not None:
-                    notes += [n_.text for n_ in rec.notes]
-            parts.append({"period": res.period, "result": res, "sheet": sheet,
-                          "anchor": f"p-{res.period}",
-                          "heading": f"{period_label(res.period)}考核",
-                          "adjustments": details, "notes": notes})
+        book = ledger_context(self, doc, rubric, unit, results)
         recs = self.project.records_for(rubric.id, unit.id)
         dates = [r.date for r in recs if r.date] + [r.date for r in results if r.date]
         year = rubric.year or self.config.year
@@ -318,7 +296,7 @@ class _Planner:
             "issuer": rubric.issuer, "title_lines": title_lines(rubric),
             "rubric": rubric, "unit": unit, "office": self.office, "year": year,
             "volume": volume, "volumes": volumes, "dates": _date_range(dates),
-            "parts": parts, "annex_html": annex,
+            "annex_html": annex, **book,
             "total_word": total_word(rubric, results[0] if results else None),
         }
         doc.origin = recs[0].loc if recs else rubric.loc

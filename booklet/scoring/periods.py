@@ -217,7 +217,10 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
     `how` is calendar.year_end: average | sum | last. The year's total and each
     item's score, 扣分, 加分 and self score are the average (rounded to 0.01) /
     sum / last of the parts that exist — a missing quarter is left out, not
-    counted as 0.
+    counted as 0. With average, the items are then made to add up to the
+    year's total (the rounded mean of the parts' totals, which ranks): an
+    item whose own rounded mean would leave the 合计 0.01 off the total takes
+    or gives that cent by the largest-remainder rule (_share_cents).
 
     Adjustments of the year are per rule, not per finding (built when first
     read, see YearItemScore): one Adjustment for
@@ -244,6 +247,8 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
         return q2(total / n)
 
     items: list[ItemScore] = []
+    exact: list[Decimal] = []           # each item's unrounded combination
+    starts: dict[str, Decimal] = {}     # an averaged item's start (points, or 0 if earned)
     item_lists = [(p.period, p.items) for p in parts]
     basis = {it.id: it.basis for it in rubric.items}
     for i, it0 in enumerate(first.items):
@@ -262,6 +267,7 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
             if s.adjustments:
                 adj_lists.append((period, s.adjustments))
         s = item_lists[-1][1][i]
+        exact.append(score / n if how == "average" else comb(score, s.score))
         score = comb(score, s.score)
         if self_n:
             self_score = (self_sum if how == "sum" else self_last if how == "last"
@@ -279,6 +285,7 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
                 start = (it0.points if it0.points is not None
                          and basis.get(it0.item_id) != "earned" else ZERO)
                 target = score - start
+                starts[it0.item_id] = start
             y.__dict__["_pending"] = (adj_lists, n, how, last_period, target)
         items.append(y)
     rubric_adjs = _aggregate([(p.period, p.rubric_adjustments) for p in parts
@@ -289,6 +296,7 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
     selfs = [p for p in parts if p.self_total is not None]
     self_totals: list[Optional[Decimal]] = [p.self_total for p in selfs]
     for i, new_score in _zero_full_year(rubric, items, parts):
+        exact[i] = new_score
         scores = [p.items[i].score for p in parts]
         if how == "last":
             tot_last += new_score - scores[-1]
@@ -307,6 +315,15 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
             items[i].self_score = new_score
             items[i].differs = False
     year_total = comb(tot_sum, tot_last)
+    if how == "average" and rubric.mode != "deduction_only":
+        # the year's 合计 adds up to its total (see _share_cents)
+        _share_cents(items, exact, year_total - sum((a.amount for a in rubric_adjs), ZERO))
+        for ys in items:
+            pending = ys.__dict__.get("_pending")
+            if pending is not None and pending[4] is not None:
+                # the rule lines add up to the item's score (as shared) minus its start
+                ys.__dict__["_pending"] = pending[:4] + (ys.score - starts[ys.item_id],)
+            ys.differs = ys.self_score is not None and ys.self_score != ys.score
 
     vetoes: list[VetoHit] = []
     seen: set[str] = set()
@@ -338,6 +355,28 @@ def year_rollup(rubric: Rubric, year: str, parts: Sequence[Result], how: str,
         parts=tuple(p.period for p in parts),
         expected_parts=tuple(sub_periods(rubric.calendar, Period.parse(year).year)),
     )
+
+
+def _share_cents(items: list[ItemScore], exact: list[Decimal], target: Decimal) -> None:
+    """Make the items' scores add up to `target` (the year total less the
+    rubric-wide amounts), moving a cent at a time where rounding each item's
+    average on its own moved it most: each item is its average rounded to
+    0.01 as before, unless the rounded items missed the total; then the
+    largest-remainder rule decides (ties: the earlier item keeps its cent).
+    Every score stays within 0.01 of its exact average."""
+    cent = Decimal("0.01")
+    k = int((target - sum((y.score for y in items), ZERO)) / cent)
+    if k > 0:      # rounded down most first
+        pick = sorted((i for i, y in enumerate(items) if exact[i] > y.score),
+                      key=lambda i: (items[i].score - exact[i], i))
+    elif k < 0:    # rounded up most first; of equals the later item gives its cent
+        pick = sorted((i for i, y in enumerate(items) if exact[i] < y.score),
+                      key=lambda i: (exact[i] - items[i].score, -i))
+    else:
+        return
+    step = cent if k > 0 else -cent
+    for i in pick[:abs(k)]:
+        items[i].score += step
 
 
 def _zero_full_year(rubric: Rubric, items: list[ItemScore],
