@@ -147,6 +147,7 @@ CODES: dict[str, Code] = {
     "import-shrink": Code(ERROR, "导入会删除已有文件中的大部分数据（需 --allow-shrink）"),
     "import-implausible": Code(ERROR, "读出的花名册不合常理（队伍名像表头，或全部队员在同一支队伍）"),
     "import-year-conflict": Code(ERROR, "表格中填写的年度不一致"),
+    "import-year": Code(ERROR, "不能确定导入数据的年度（日期跨了年度、与 --year 不一致，或没有年度）"),
     # ---- booklet import records (entry workbooks)
     "records-workbook": Code(ERROR, "不是 booklet 导出的考核记录录入表，或表中的记录编号在本项目中找不到"),
     "records-sheet-skipped": Code(WARNING, "录入表中的一张表不是记录表，已跳过"),

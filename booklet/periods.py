@@ -197,6 +197,24 @@ def label(period: str) -> str:
     return p.label if p is not None else period
 
 
+def months_label(periods: list[str]) -> str:
+    """Periods as a list in Chinese, the year said once per run of the same
+    year: 2017-07, 2017-08, 2017-09 → 2017年7月、8月、9月; 2016-12, 2017-01 →
+    2016年12月、2017年1月. A malformed id is shown as it is."""
+    out, year = [], None
+    for text in periods:
+        p = Period.parse_or_none(text)
+        if p is None:
+            out.append(text)
+            year = None
+        elif p.year == year:
+            out.append(p.part_label)
+        else:
+            out.append(p.label)
+            year = p.year
+    return "、".join(out)
+
+
 def year_label(period: str, parts: tuple[str, ...] = (), expected: tuple[str, ...] = ()) -> str:
     """The label of a result's period. A year rolled up from assessment periods
     with some of them missing is never called 年度: 2017年（截至第三季度） when

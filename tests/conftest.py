@@ -120,3 +120,11 @@ def example_copy(tmp_path) -> Path:
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
+
+
+@pytest.fixture(scope="session")
+def example_sheets(tmp_path_factory):
+    """The example's blank sheets and a unit sheet per rubric, as PDFs (see
+    tests/example_pdfs.py): rendered once for every test that reads them."""
+    from example_pdfs import build_example_sheets
+    return build_example_sheets(tmp_path_factory.mktemp("example-sheets"))

@@ -253,7 +253,7 @@ def test_example_town_vetoes_and_late_filings(town):
             for p in ("2017-Q1", "2017-Q2", "2017-Q3", "2017-Q4")] == [5, 5, 5, 3]
     adj = _result(results, "hutang-04", "2017-Q4").item("5").adjustments[0]
     assert adj.derived and "根据附件3执勤排班表" in adj.reason
-    assert adj.source.file == "assessments/annex/hutang-04/duty.yml"
+    assert adj.source.file == "assessments/annex/2017/hutang-04/duty.yml"
 
 
 def test_a_duty_file_of_another_year_is_not_read_as_all_missing(tmp_path, rubric):

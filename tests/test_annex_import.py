@@ -72,7 +72,7 @@ def test_bad_row_names_sheet_and_row_and_nothing_is_written(proj, tmp_path):
     text = errors[0].format()
     assert "表 Sheet1 第 7 行" in text and "联系电话" in text and "钱海峰" in text
     assert "11 位" in errors[0].fix
-    assert not (proj / "assessments" / "annex" / "east" / "roster.yml").exists()
+    assert not (proj / "assessments" / "annex" / "2017" / "east" / "roster.yml").exists()
 
 
 def test_a_missing_column_is_reported_by_the_schema_at_each_sheet_row(proj, tmp_path):
@@ -92,9 +92,9 @@ def test_good_workbook_becomes_valid_yaml(proj, tmp_path):
     rows[6][4] = "13900000105"
     src = xlsx(tmp_path / "花名册.xlsx", rows)
     target, problems = import_file(proj, config(proj), "roster", src, "east")
-    assert target == proj / "assessments" / "annex" / "east" / "roster.yml"
+    assert target == proj / "assessments" / "annex" / "2017" / "east" / "roster.yml"
     text = target.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../../../schema/annex.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../../../../schema/annex.schema.json\n")
     ua, problems = annex_of(proj)
     assert not problems.items, problems.report()
     t1, t2 = ua.roster.teams
@@ -111,7 +111,7 @@ def test_existing_file_is_kept_without_force(proj, tmp_path):
     rows[6][4] = "13900000105"
     src = xlsx(tmp_path / "花名册.xlsx", rows)
     import_file(proj, config(proj), "roster", src, "east")
-    target = proj / "assessments" / "annex" / "east" / "roster.yml"
+    target = proj / "assessments" / "annex" / "2017" / "east" / "roster.yml"
     before = target.read_text(encoding="utf-8")
     rows[2][2] = "张建华"
     xlsx(src, rows)
@@ -238,7 +238,7 @@ def test_an_absurd_amount_in_a_spreadsheet_cell_is_refused_by_row(proj, tmp_path
     errors = e.value.problems.errors
     assert len(errors) == 1, e.value.problems.report()
     assert "表 Sheet1 第 3 行" in errors[0].format() and "申请金额" in errors[0].format()
-    assert not (proj / "assessments" / "annex" / "east" / "funds.yml").exists()
+    assert not (proj / "assessments" / "annex" / "2017" / "east" / "funds.yml").exists()
 
 # ---------------------------------------------------------------- export and back
 
@@ -250,7 +250,7 @@ def test_export_then_import_gives_the_same_data(tmp_path, example_copy):
         "annex/hutang-03/roster.xlsx", "annex/hutang-03/duty.xlsx", "annex/hutang-03/funds.xlsx"]
     wb = load_workbook(files[0])
     assert [c.value for c in wb.active[1]] == ["队伍名称", "队伍类型", "成立日期", "姓名", "年龄", "联系电话", "职务", "家庭住址"]
-    for p in (example_copy / "assessments" / "annex" / "hutang-03").iterdir():
+    for p in (example_copy / "assessments" / "annex" / "2017" / "hutang-03").iterdir():
         p.unlink()
     for form, f in zip(("roster", "duty", "funds"), files):
         import_file(example_copy, project.config, form, f, "hutang-03")
@@ -308,7 +308,7 @@ def test_dumped_yaml_reads_back_the_same_text(tmp_path, text):
     name = text.strip() or "x"
     r = Roster(unit="east", teams=[Team(name=text.strip(), type="社会化队伍", members=[
         Member(name=name, role="队员", age=40, phone="13900000101", address=text.strip())])])
-    p = tmp_path / "assessments" / "annex" / "east" / "roster.yml"
+    p = tmp_path / "assessments" / "annex" / "2017" / "east" / "roster.yml"
     p.parent.mkdir(parents=True)
     p.write_text(dump("roster", r), encoding="utf-8")
     cfg = Config(office="o", title="t", year=2017, units=[Unit("east", "东门社区", "社区")], assign=[])

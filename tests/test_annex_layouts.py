@@ -146,7 +146,7 @@ def test_a_header_of_an_unknown_shape_is_refused_not_guessed(proj, tmp_path):
     assert [(p.code, str(p.loc)) for p in errors] == \
         [("import-no-team", f"r.xlsx，表 Sheet1 第 {n} 行") for n in (3, 4, 5)]
     assert "队伍名称：某某队" in errors[0].fix
-    assert not (proj / "assessments" / "annex" / "east" / "roster.yml").exists()
+    assert not (proj / "assessments" / "annex" / "2017" / "east" / "roster.yml").exists()
 
 
 @pytest.mark.parametrize("team, ttype", [("队伍类型", "社会化队伍"), ("平安志愿者队", "队员信息")])

@@ -104,7 +104,7 @@ def test_shipped_examples_load_cleanly_and_match_the_schema():
     validator = jsonschema.Draft202012Validator(schema)
     for path in sorted((REPO / "assessments" / "annex").rglob("*.yml")):
         text = path.read_text(encoding="utf-8")
-        assert text.startswith(HEAD), path
+        assert text.startswith(HEAD.replace("../../../", "../../../../")), path  # <year>/<unit>/
         data = json.loads(json.dumps(yaml.safe_load(text), default=str))
         errors = list(validator.iter_errors(data))
         assert not errors, f"{path}: {errors[0].message}"
@@ -308,12 +308,12 @@ def test_yaml_syntax_error_has_a_line(tmp_path):
 
 def test_problems_through_load_project(example_copy):
     """The lead's loader picks the annex problems up, with file and line."""
-    p = example_copy / "assessments" / "annex" / "hutang-01" / "roster.yml"
+    p = example_copy / "assessments" / "annex" / "2017" / "hutang-01" / "roster.yml"
     text = p.read_text(encoding="utf-8").replace('role: 组长', 'role: 班长', 1)
     p.write_text(text, encoding="utf-8")
     _, problems = load_project(example_copy)
     p = only(problems, "annex-role")[0]
-    assert p.loc.file == "assessments/annex/hutang-01/roster.yml" and p.loc.line > 5
+    assert p.loc.file == "assessments/annex/2017/hutang-01/roster.yml" and p.loc.line > 5
     assert "班长" in p.format() and "修改方法" in p.format()
 
 

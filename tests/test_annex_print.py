@@ -156,6 +156,18 @@ def test_filled_approval_form_shows_amounts_in_capitals(tmp_path, town):
     assert m.phone in roster_text and "☑队长" in roster_text
 
 
+def test_a_missing_form_prints_plain_words_not_a_file_path(tmp_path, town):
+    """A unit without its 执勤排班表 gets a page saying so, in the words a clerk
+    reads, never the project's file path (issue 15: no paths on paper)."""
+    import dataclasses
+    annex = dataclasses.replace(town.annex["hutang-05"], duty=None)
+    target = tmp_path / "forms.pdf"
+    write_filled_forms(town.root, town.config, annex, town.config.unit("hutang-05"), target)
+    flat = re.sub(r"\s+", "", pdftotext(target))
+    assert "（本单位未录入执勤排班表。）" in flat
+    assert "assessments" not in flat and ".yml" not in flat
+
+
 def test_ledger_fragment_each_attachment_on_a_new_page(tmp_path, town):
     ctx = SimpleNamespace(project=town)
     rubric = town.rubrics["hutang-2017"]

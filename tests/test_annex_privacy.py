@@ -119,7 +119,7 @@ def trimmed_town(dst: Path, keep: list[str]) -> Path:
     cfg["assign"] = [dict(a, units={"ids": keep}) for a in cfg["assign"] if a["rubric"] == "hutang-2017"]
     (root / "booklet.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False),
                                       encoding="utf-8")
-    for folder in (root / "assessments" / "annex").iterdir():
+    for folder in (root / "assessments" / "annex" / "2017").iterdir():
         if folder.name not in keep:
             shutil.rmtree(folder)
     for rubric_dir in (root / "assessments").iterdir():

@@ -1,7 +1,7 @@
 """Annex-decided rules come from the rubric's `annex` block, never from a
 rubric's id, file name or seed: a town's renamed copy of the 2017 rules scores
 exactly as the original. Worked examples from the example town's annex data
-(assessments/annex/hutang-0N/)."""
+(assessments/annex/2017/hutang-0N/)."""
 from __future__ import annotations
 
 import re
@@ -110,7 +110,7 @@ def test_a_rubric_without_an_annex_block_takes_nothing_from_annexes(tmp_path, or
     # the rosters and schedules of hutang-01..05 are now read by no rule
     unread = [w for w in problems.warnings if w.code == "annex-unread"]
     assert len(unread) == 10
-    assert any(w.loc.file == "assessments/annex/hutang-02/roster.yml" and "附件2花名册没有任何考核规则读取" in w.what
+    assert any(w.loc.file == "assessments/annex/2017/hutang-02/roster.yml" and "附件2花名册没有任何考核规则读取" in w.what
                for w in unread)
 
 

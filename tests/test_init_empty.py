@@ -92,17 +92,20 @@ def test_new_record_lists_every_rule_and_never_overwrites(town):
 
 
 def test_annex_per_year_switching_the_year(tmp_path):
-    """The example's annex data moved to assessments/annex/2017/: booklet.yml's
-    year 2018 no longer makes it a year of errors; the old layout gives them."""
+    """The example's annex data is in assessments/annex/2017/: booklet.yml's
+    year 2018 does not make it a year of errors; the older layout (no year
+    folder, read as booklet.yml's year) gives them."""
     proj = tmp_path / "p"
     for part in ("rubrics", "assessments", "schema", "templates"):
         shutil.copytree(REPO / part, proj / part)
     shutil.copy(REPO / "booklet.yml", proj / "booklet.yml")
     cfg = proj / "booklet.yml"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("year: 2017", "year: 2018"), encoding="utf-8")
-    old = run("validate", cwd=proj)
     annex = proj / "assessments" / "annex"
-    (annex / "2017").mkdir()
+    assert sorted(p.name for p in annex.iterdir()) == ["2017"]
+    for unit in sorted((annex / "2017").iterdir()):
+        unit.rename(annex / unit.name)                 # back to the older layout
+    old = run("validate", cwd=proj)
     for unit in sorted(p for p in annex.iterdir() if p.name != "2017"):
         unit.rename(annex / "2017" / unit.name)
     new = run("validate", cwd=proj)

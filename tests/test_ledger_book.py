@@ -272,3 +272,10 @@ def test_detail_rows_are_grouped_under_their_inspection_or_assessment(ledger):
     assert table.count(f"2017年第一季度考核{fmt_date(assessment.date)}考核人员：{people}") == 1
     assert table.count(people) == 1 and table.count(fmt_date(assessment.date)) == 1
     assert "考核人" not in table.replace("考核人员：", "")   # no 考核人 column any more
+
+
+def test_no_page_carries_only_a_stray_line_or_two(ledger):
+    """Issue 15: no page of the bound ledger carries only one to three lines of
+    a table or of notes (blank versos have no text and do not count)."""
+    from pdfpages import sparse_pages
+    assert not sparse_pages(ledger["pdf"]), [str(p) for p in sparse_pages(ledger["pdf"])]

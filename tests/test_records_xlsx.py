@@ -15,6 +15,8 @@ from booklet.load import load_project
 from booklet.records_xlsx import export_workbook, import_workbook, record_data
 from booklet.build import score as score_project
 
+from conftest import MINI_RECORD, MINI_RUBRIC, write_project
+
 Q3 = ("hutang-2017", "2017-Q3")
 
 
@@ -164,6 +166,67 @@ def test_sheet_names_keep_excel_limits():
     long = "常" * 40
     first, second = sheet_name(long, taken), sheet_name(long, taken)
     assert len(first) == 31 and len(second) == 31 and second.endswith("（2）")
+
+
+# an item no rule of which applies to 东门社区 (a 社区, not a 村), and a record
+# whose self-assessment has an internal note and a note on that item
+SELF_RUBRIC = MINI_RUBRIC.replace("    points: 10\n", "    points: 12\n").replace("scale: 10", "scale: 12") + """\
+      - number: 3
+        requirement: 村建立巡逻队。
+        standard: 未建立扣2分。
+        points: 2
+        rules:
+          - {id: village-patrol, kind: deduct, text: 未建立扣2分, amount: 2, applies_to: [村]}
+"""
+SELF_RECORD = MINI_RECORD + """\
+self_assessment:
+  notes:
+    "1": {text: 台账齐全（含两名队员的病情说明）, internal: true}
+    "3": 本社区不是村，不要求巡逻队
+"""
+
+
+def test_self_assessment_notes_keep_their_internal_mark_and_a_ruleless_item(tmp_path):
+    proj = write_project(tmp_path / "p", rubric=SELF_RUBRIC,
+                         records={"assessments/mini/2017-Q1/east.yml": SELF_RECORD})
+    project, problems = load_project(proj)
+    assert not problems.errors, problems.report()
+    [old] = [r for r in project.records if r.unit == "east"]
+    assert old.self_assessment.internal_notes == {"1"} and "3" in old.self_assessment.notes
+    first = export_workbook(project, "mini", "2017-Q1", unit_id="east")
+    book = tmp_path / "东门.xlsx"
+    book.write_bytes(first)
+    ws = load_workbook(book).active
+    rows = _rows(ws)
+    note, mark = _col(ws, "自评情况"), _col(ws, "自评情况内部")
+    assert ws.cell(rows["1/missing"][0], note).value == "台账齐全（含两名队员的病情说明）"
+    assert ws.cell(rows["1/missing"][0], mark).value == "是"
+    [row3] = rows["self/3"]
+    assert ws.cell(row3, 2).value == "3" and ws.cell(row3, note).value == "本社区不是村，不要求巡逻队"
+    assert ws.cell(row3, mark).value is None
+    assert any(dv.type == "list" and f"{ws.cell(row3, mark).coordinate}" in str(dv.sqref)
+               for dv in ws.data_validations.dataValidation)
+
+    # records → workbook → records: the same record
+    (proj / "assessments/mini/2017-Q1/east.yml").unlink()
+    r = import_workbook(load_project(proj)[0], book)
+    assert not r.problems.errors, r.problems.report()
+    [new] = [x for x in load_project(proj)[0].records if x.unit == "east"]
+    assert record_data(new) == record_data(old)
+    assert record_data(new)["self_assessment"]["notes"]["1"] == {
+        "text": "台账齐全（含两名队员的病情说明）", "internal": True}
+    # export → import → export: the same bytes
+    assert export_workbook(load_project(proj)[0], "mini", "2017-Q1", unit_id="east") == first
+
+    # the community marks its note on item 3 internal too, and sends the workbook back
+    wb = load_workbook(book)
+    wb.active.cell(row3, mark).value = "是"
+    wb.save(book)
+    r = import_workbook(load_project(proj)[0], book, self_only=True, force=True)   # it had one
+    assert not r.problems.errors, r.problems.report()
+    [again] = [x for x in load_project(proj)[0].records if x.unit == "east"]
+    assert again.self_assessment.internal_notes == {"1", "3"}
+    assert record_data(again)["findings"] == record_data(old)["findings"]
 
 
 def _unordered(data: dict) -> dict:

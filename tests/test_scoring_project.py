@@ -226,7 +226,7 @@ def test_veto_auto_from_inspections_ranks_last():
     a, b, c = (one(res, x, "2017-Q1") for x in "abc")
     assert a.total == D(6) and a.vetoed and a.grade == "一票否决"
     assert [v.id for v in a.vetoes] == ["3"]
-    assert "共4次" in a.vetoes[0].reason and "2017-01" in a.vetoes[0].reason
+    assert "共4次" in a.vetoes[0].reason and "见2017年1月、2月督查" in a.vetoes[0].reason
     assert not b.vetoed and b.grade is None
     assert c.total == D(24) and c.vetoed
     assert [(r.unit_id, r.rank, r.rank_of) for r in res] == [("b", 1, 3), ("c", 2, 3), ("a", 3, 3)]

@@ -1,5 +1,5 @@
 """Annex data of seed 001: 附件2 花名册 (roster.yml), 附件3 执勤排班表 (duty.yml),
-附件4 用款审批表 (funds.yml) under assessments/annex/<unit-id>/.
+附件4 用款审批表 (funds.yml) under assessments/annex/<year>/<unit-id>/.
 
 - forms.py     one spec per form: number, title, file, import aliases, export headers and rows
 - model.py     dataclasses (UnitAnnex, Roster, Team, Member, Duty, Filing, DutyRow, Funds, FundRequest)

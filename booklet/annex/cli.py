@@ -19,13 +19,20 @@ def load_quietly(root: Path, *, annex_unit: str | None = None, need_annex: bool 
     if project is None:
         raise BookletError(problems)
     if need_annex:
-        prefix = "assessments/annex/" + (f"{annex_unit}/" if annex_unit else "")
-        mine = Problems([p for p in problems.items if p.loc.file.startswith(prefix)])
+        mine = Problems([p for p in problems.items if _annex_of(p.loc.file, annex_unit)])
         if mine.errors:
             raise BookletError(mine)
         for w in mine.sorted():
             click.echo(w.format(), err=True)
     return project
+
+
+def _annex_of(file: str, unit_id: str | None) -> bool:
+    """Is `file` an annex file (of `unit_id`): assessments/annex/[<year>/]<unit>/…"""
+    parts = file.split("/")
+    if parts[:2] != ["assessments", "annex"]:
+        return False
+    return unit_id is None or unit_id in parts[2:4]
 
 
 def unit_or_stop(project: Project, unit_id: str | None) -> Unit | None:

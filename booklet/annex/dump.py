@@ -16,7 +16,8 @@ import yaml
 from .forms import FORM_SPECS
 from .model import Duty, Funds, Roster
 
-SCHEMA_LINE = "# yaml-language-server: $schema=../../../schema/annex.schema.json"
+SCHEMA_LINE = "# yaml-language-server: $schema=../../../../schema/annex.schema.json"
+OLD_SCHEMA_LINE = "# yaml-language-server: $schema=../../../schema/annex.schema.json"  # no year folder
 
 
 def scalar(v: Any) -> str:
@@ -52,8 +53,8 @@ def _flow(pairs: list[tuple[str, str]]) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
 
 
-def _header(form: str, source: str, unit: str, year) -> list[str]:
-    lines = [SCHEMA_LINE,
+def _header(form: str, source: str, unit: str, year, year_folder: bool = True) -> list[str]:
+    lines = [SCHEMA_LINE if year_folder else OLD_SCHEMA_LINE,
              f"# {FORM_SPECS[form].full_title}。含个人信息：只印入内部台账，不发布到网站。"]
     if source:
         lines.append(f"# 由 booklet import 从 {source} 导入。")
@@ -63,8 +64,8 @@ def _header(form: str, source: str, unit: str, year) -> list[str]:
     return lines
 
 
-def dump_roster(r: Roster, source: str = "") -> str:
-    lines = _header("roster", source, r.unit, r.year)
+def dump_roster(r: Roster, source: str = "", year_folder: bool = True) -> str:
+    lines = _header("roster", source, r.unit, r.year, year_folder)
     lines.append("teams:")
     for t in r.teams:
         lines.append(f"  - name: {scalar(t.name)}")
@@ -79,8 +80,8 @@ def dump_roster(r: Roster, source: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def dump_duty(d: Duty, source: str = "") -> str:
-    lines = _header("duty", source, d.unit, d.year)
+def dump_duty(d: Duty, source: str = "", year_folder: bool = True) -> str:
+    lines = _header("duty", source, d.unit, d.year, year_folder)
     lines.append("filings:")
     for f in d.filings:
         lines.append(f"  - period: {quoted(f.period)}")
@@ -99,8 +100,8 @@ def dump_duty(d: Duty, source: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def dump_funds(f: Funds, source: str = "") -> str:
-    lines = _header("funds", source, f.unit, f.year)
+def dump_funds(f: Funds, source: str = "", year_folder: bool = True) -> str:
+    lines = _header("funds", source, f.unit, f.year, year_folder)
     lines.append("requests:")
     for q in f.requests:
         lines.append(f"  - date: {q.date.isoformat()}")
@@ -117,9 +118,11 @@ def dump_funds(f: Funds, source: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-_DUMPERS: dict[str, Callable[[Any, str], str]] = {
+_DUMPERS: dict[str, Callable[[Any, str, bool], str]] = {
     "roster": dump_roster, "duty": dump_duty, "funds": dump_funds}
 
 
-def dump(form: str, obj: Roster | Duty | Funds, source: str = "") -> str:
-    return _DUMPERS[form](obj, source)
+def dump(form: str, obj: Roster | Duty | Funds, source: str = "", year_folder: bool = True) -> str:
+    """The YAML text; its schema line points up from assessments/annex/<year>/<unit>/
+    (or, `year_folder=False`, from the older assessments/annex/<unit>/)."""
+    return _DUMPERS[form](obj, source, year_folder)

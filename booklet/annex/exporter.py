@@ -7,9 +7,11 @@ default): they hold personal data and never go into the site.
 """
 from __future__ import annotations
 
-from datetime import datetime
+import io
+import zipfile
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Optional
+from typing import Any, Optional
 
 from ..model import Unit
 from .forms import FORM_SPECS, FORMS, YEAR
@@ -21,7 +23,43 @@ WIDTHS = {
     "funds": (12, 16, 10, 40, 12, 12, 14, 24),
 }
 FORMULA_START = "=+-@"                   # what a spreadsheet may take for a formula
-FIXED_TIME = datetime(2000, 1, 1)        # reproducible files (no "now" in docProps)
+NO_DATE = datetime(2000, 1, 1)           # a file with no date in it and no year
+
+
+def fixed_zip(data: bytes, when: datetime, props) -> bytes:
+    """The same XLSX (a zip) with every entry dated `when` (zipfile stamps the
+    clock otherwise) and docProps/core.xml created and modified `when`
+    (openpyxl's save sets now): same data → same bytes, on any day."""
+    from openpyxl.xml.functions import tostring
+    props.created = props.modified = when
+    core = tostring(props.to_tree())
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            z = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            z.compress_type = zipfile.ZIP_DEFLATED
+            z.external_attr = info.external_attr
+            dst.writestr(z, core if info.filename == "docProps/core.xml" else src.read(info.filename))
+    return out.getvalue()
+
+
+def data_date(form: str, obj: Any, year: Optional[int]) -> datetime:
+    """A workbook's own date, from its data: the latest date in it (报备日期,
+    巡逻日期, 申请日期, 成立日期), else 1 January of its year."""
+    if form == "roster":
+        dates = [t.founded for t in obj.teams if t.founded]
+    elif form == "duty":
+        dates = [d for f in obj.filings for d in (f.filed, *(r.date for r in f.rows)) if d]
+    else:
+        dates = [q.date for q in obj.requests]
+    if dates:
+        d = max(dates)
+    elif year is not None:
+        d = date(year, 1, 1)
+    else:
+        return NO_DATE
+    return datetime(d.year, d.month, d.day)
 
 
 def export_path(unit_id: str, form: str) -> PurePosixPath:
@@ -57,9 +95,9 @@ def write_xlsx(form: str, annex: UnitAnnex, target: Path, unit: Optional[Unit] =
                project_year: Optional[int] = None) -> Path:
     """One form as a workbook. Every text cell is stored as text (never as a
     formula: a name like =HYPERLINK(…) stays a name), numbers and dates as
-    numbers and dates."""
+    numbers and dates. Same data → same bytes (the workbook's dates are the
+    data's, see `data_date`)."""
     from decimal import Decimal
-    from datetime import date
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -96,9 +134,13 @@ def write_xlsx(form: str, annex: UnitAnnex, target: Path, unit: Optional[Unit] =
     wb.properties.title = title + (f"（{unit.name}）" if unit else "")
     wb.properties.subject = "内部资料，含个人信息，不得公开"
     wb.properties.creator = "booklet"
-    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.properties.lastModifiedBy = "booklet"
+    obj = annex.get(form)
+    when = data_date(form, obj, getattr(obj, "year", None) or project_year)
+    buf = io.BytesIO()
+    wb.save(buf)
     target.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(target)
+    target.write_bytes(fixed_zip(buf.getvalue(), when, wb.properties))
     return target
 
 

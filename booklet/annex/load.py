@@ -97,7 +97,8 @@ def parse_form(form: str, data: Any, locate: Locate, problems: Problems, *,
     declared = data.get("unit")
     if declared is not None and str(declared) != unit_id:
         problems.error(locate(("unit",)), f"单位编号「{declared}」与所在文件夹 {unit_id} 不一致。",
-                       f"写 unit: {unit_id}，或把文件移到 assessments/annex/{declared}/ 下。",
+                       f"写 unit: {unit_id}，或把文件移到 "
+                       f"{annex_file(form, str(declared), year).parent.as_posix()}/ 下。",
                        code="annex-unit-mismatch")
     if "year" in data:
         y = data["year"]

@@ -224,13 +224,15 @@ def funds_page(unit_name: Optional[str] = None, req: Optional[FundRequest] = Non
     return p
 
 
-def missing_page(form: str, unit_name: Optional[str], unit_id: str) -> Page:
+def missing_page(form: str, unit_name: Optional[str], unit_id: str,
+                 year: Optional[int] = None) -> Page:
     title, em = form_title(form, unit_name)
     spec = FORM_SPECS[form]
     # 用款审批记录: the approvals, not the (blank) form, are what is missing
     what = "用款审批记录" if form == "funds" else spec.name
     return Page("missing:" + form, spec.number, title, em,
-                note=f"（本单位未录入{what}：assessments/annex/{unit_id}/{spec.file}）")
+                # no file path on a printed page: the clerk reads the form, not the project
+                note=f"（本单位未录入{what}。）")
 
 
 # ---------------------------------------------------------------- page lists
@@ -251,8 +253,9 @@ def blank_pages(form: str, unit: Optional[Unit] = None,
 
 
 def filled_pages(unit: Unit, annex: Optional[UnitAnnex],
-                 forms: Iterable[str] = FORMS) -> list[Page]:
-    """附件2/3/4 filled with the unit's data; a note page where a form has no data."""
+                 forms: Iterable[str] = FORMS, year: Optional[int] = None) -> list[Page]:
+    """附件2/3/4 filled with the unit's data; a note page where a form has no
+    data, naming the file of `year` it would be read from."""
     pages: list[Page] = []
     for form in forms:
         obj = annex.get(form) if annex else None
@@ -269,7 +272,7 @@ def filled_pages(unit: Unit, annex: Optional[UnitAnnex],
                 pages.append(funds_page(unit.name, r))
                 pages[-1].bookmark = f"附件4 用款审批表：{fmt_date(r.date)}"
         else:
-            pages.append(missing_page(form, unit.name, unit.id))
+            pages.append(missing_page(form, unit.name, unit.id, year))
             pages[-1].bookmark = f"{FORM_SPECS[form].full_title}（无数据）"
     return pages
 
@@ -317,7 +320,8 @@ def ledger_annex_html(ctx: BuildContext, unit: Unit | str, rubric: Rubric | str)
         return None
     env = _env(str(project.root))
     html = env.get_template("forms/ledger_annex.html").render(
-        pages=filled_pages(unit, annex), forms_css=_css(env, "forms/forms.css"))
+        pages=filled_pages(unit, annex, year=project.config.year or None),
+        forms_css=_css(env, "forms/forms.css"))
     return Markup(html)
 
 
@@ -378,7 +382,7 @@ def build_blank_forms(ctx: BuildContext) -> list[Path]:
 def write_filled_forms(root: Path | str, config: Config, annex: Optional[UnitAnnex],
                        unit: Unit, target: Path, *, variant: Optional[str] = None) -> Path:
     """All of a unit's filled forms in one PDF (internal: personal data)."""
-    html = document_html(filled_pages(unit, annex),
+    html = document_html(filled_pages(unit, annex, year=config.year or None),
                          title=f"{unit.name} 群防群治附件（附件2—4）", author=config.office,
                          description="内部资料，含个人信息，不得公开", root=root)
     target = Path(target)

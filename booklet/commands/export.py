@@ -30,7 +30,8 @@ def command(unit_id: str | None, project_dir: Path) -> None:
     unit = unit_or_stop(project, unit_id)
     ids = [unit.id] if unit else sorted(project.annex)
     if unit and unit.id not in project.annex:
-        raise BookletError(f"单位 {unit.id} 没有附件数据（assessments/annex/{unit.id}/）。",
+        raise BookletError(f"单位 {unit.id} 没有附件数据"
+                           f"（assessments/annex/{project.config.year}/{unit.id}/）。",
                            fix="先用 booklet import 导入数据。")
     out = output_root(project, "internal")
     count = 0

@@ -45,7 +45,8 @@ def command(project_dir: Path, mode: str | None, unit_id: str | None, forms: tup
     if unit is None:
         raise click.UsageError("--filled 需要 --unit 指定单位。")
     if annex is None:
-        raise BookletError(f"单位 {unit_id} 没有附件数据（assessments/annex/{unit_id}/）。",
+        raise BookletError(f"单位 {unit_id} 没有附件数据"
+                           f"（assessments/annex/{project.config.year}/{unit_id}/）。",
                            fix=f"先用 booklet import roster 名册.xlsx --unit {unit_id} 导入花名册等数据。")
     target = output_root(project, "internal") / internal_forms_pdf(unit.id)
     write_filled_forms(project.root, project.config, annex, unit, target)

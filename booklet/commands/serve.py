@@ -21,6 +21,7 @@ from typing import Optional
 
 import click
 
+from ..buildctx import BuildContext
 from ..errors import BookletError
 from ..load import CONFIG_FILE
 from ..render.env import THEME_DIR
@@ -149,8 +150,19 @@ def _build(root: Path, pdf: bool, state: _State) -> bool:
                    "设置 BOOKLET_DEBUG=1 用 booklet build 重现并报告给维护者）", err=True)
         return False
     state.site_dir = Path(ctx.site_dir)
-    click.echo(f"已生成网站（{time.perf_counter() - t:.1f} 秒）：{state.site_dir}")
+    click.echo(f"已生成网站（{time.perf_counter() - t:.1f} 秒）：{state.site_dir}"
+               + (_pdf_note() if pdf and isinstance(ctx, BuildContext) else ""))
     return True
+
+
+def _pdf_note() -> str:
+    """What the build laid out again (the rest of the PDFs came from the cache)."""
+    from ..render.booklets import LAST_STATS
+    n, pages = LAST_STATS.get("rendered", 0), LAST_STATS.get("pages_rendered", 0)
+    if not n:
+        return "；PDF 均取自缓存"
+    rest = "，其余取自缓存" if LAST_STATS.get("cached") else ""
+    return f"；重新排版 PDF {n} 份（{pages} 页）{rest}"
 
 
 def _watch_filter(root: Path):

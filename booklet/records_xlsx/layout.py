@@ -4,8 +4,10 @@ rows a sheet has for a rubric and a unit.
 Column A (编号) holds a key on every row booklet reads: A1 the record
 (rubric/period/file stem), A2 the unit id, then `kind`, `date`, … for the
 header cells, `item-id/rule-id` (or `/rule-id` for a rubric-wide rule) for a
-finding row, `veto/ID`, `flag/ID` and `note`. Keys are plain cell text, so
-they survive Excel, WPS and LibreOffice; rows without a key are only printed.
+finding row, `self/item-id` for an item without a rule the unit can be
+recorded against (only its 自评情况 is filled), `veto/ID`, `flag/ID` and
+`note`. Keys are plain cell text, so they survive Excel, WPS and LibreOffice;
+rows without a key are only printed.
 """
 from __future__ import annotations
 
@@ -53,6 +55,7 @@ COLUMNS = (
     Col("s_amount", "自评分数", 7),
     Col("s_reason", "自评说明", 18),
     Col("s_note", "自评情况", 26),
+    Col("s_note_internal", "自评情况内部", 8),
 )
 COL = {c.key: i + 1 for i, c in enumerate(COLUMNS)}          # key -> 1-based column
 FINDING_FIRST, SELF_FIRST = COL["present"], COL["s_present"]
@@ -90,6 +93,9 @@ def rule_key(item: Optional[Item], rule: Rule) -> str:
     return f"{item.id if item else ''}/{rule.id}"
 
 
+SELF_ONLY = "self/"                  # key prefix of an item row without a rule: self/<item-id>
+
+
 def sheet_name(name: str, taken: set[str]) -> str:
     """The unit's name as a sheet name: at most 31 characters, none of
     []:*?/\\, no leading or trailing apostrophe, unique (ignoring case)."""
@@ -105,15 +111,18 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 
 def rubric_rows(rubric: Rubric, unit: Unit):
-    """(section title | None, item | None, rule) for every rule the unit can be
-    recorded against, in the order of the printed sheet; a section title
-    comes as (title, None, None)."""
+    """(section title | None, item | None, rule | None) for every rule the unit
+    can be recorded against, in the order of the printed sheet; a section
+    title comes as (title, None, None), an item without such a rule as
+    (None, item, None) (its self-assessment note still has a place)."""
     for s in rubric.sections:
         yield s.print_label, None, None
         for it in s.items:
-            for r in it.rules:
-                if applies(r, unit):
-                    yield None, it, r
+            rules = [r for r in it.rules if applies(r, unit)]
+            if not rules:
+                yield None, it, None
+            for r in rules:
+                yield None, it, r
     for title, rules in (("加分", rubric.bonuses), ("另行扣分", rubric.extra_deductions)):
         rules = [r for r in rules if applies(r, unit)]
         if rules:

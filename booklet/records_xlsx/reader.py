@@ -18,7 +18,7 @@ from ..errors import Problems
 from ..model import (Finding, Loc, Note, Project, Record, SelfAssessment, Signatures,
                      VetoFinding)
 from ..periods import Period
-from .layout import COL, COLUMNS, KIND_LABELS, YES
+from .layout import COL, COLUMNS, KIND_LABELS, SELF_ONLY, YES
 
 HEADERS = {c.key: c.header for c in COLUMNS}
 KINDS_BY_LABEL = {v: k for k, v in KIND_LABELS.items()} | {k: k for k in KIND_LABELS}
@@ -93,6 +93,15 @@ class _Sheet:
         self.bad(row, key, f"「{v}」不是日期。", "填日期，如 2017-09-25。")
         return None
 
+    def self_note(self, cells, row, item: str, notes: dict[str, str], internal: set[str]) -> None:
+        """自评情况 of an item (on its first row) and its 内部 mark."""
+        note = cell_text(_cell(cells, "s_note"))
+        marked = self.yes(cells, row, "s_note_internal")
+        if note:
+            notes[item] = note
+            if marked:
+                internal.add(item)
+
     def finding(self, cells, row, item: Optional[str], rule: str, prefix: str) -> Optional[Finding]:
         k = lambda name: prefix + name
         present = self.yes(cells, row, k("present"))
@@ -163,6 +172,7 @@ def read_workbook(project: Project, src: Path, problems: Problems) -> list[Sheet
         findings: list[Finding] = []
         self_findings: list[Finding] = []
         self_notes: dict[str, str] = {}
+        self_internal: set[str] = set()
         vetoes: list[VetoFinding] = []
         flags: list[str] = []
         notes: list[Note] = []
@@ -201,6 +211,14 @@ def read_workbook(project: Project, src: Path, problems: Problems) -> list[Sheet
                 if text:
                     notes.append(Note(text=text, internal=s.yes(cells, n, "internal"),
                                       loc=s.loc(n, "reason")))
+            elif key.startswith(SELF_ONLY):
+                only = key[len(SELF_ONLY):]
+                if rubric.item(only) is None:
+                    problems.error(s.loc(n, "key"), f"编号「{key}」在考核细则「{rubric.title}」中不存在。",
+                                   "不要修改 A 列；细则改过的，用 booklet export records 重新导出。",
+                                   code="records-unknown-row")
+                    continue
+                s.self_note(cells, n, only, self_notes, self_internal)
             elif "/" in key:
                 item_text, rule = key.split("/", 1)
                 item = item_text or None
@@ -215,14 +233,14 @@ def read_workbook(project: Project, src: Path, problems: Problems) -> list[Sheet
                     f = s.finding(cells, n, item, rule, prefix)
                     if f is not None:
                         pool.append(f)
-                note = cell_text(_cell(cells, "s_note"))
-                if note and item:
-                    self_notes[item] = note
+                if item:
+                    s.self_note(cells, n, item, self_notes, self_internal)
             else:
                 problems.error(s.loc(n, "key"), f"A 列的编号「{key}」不认识。",
                                "不要修改 A 列；用 booklet export records 重新导出录入表。",
                                code="records-unknown-row")
         sa = SelfAssessment(findings=self_findings, notes=self_notes,
+                            internal_notes=frozenset(self_internal & set(self_notes)),
                             note_locs={}) if self_findings or self_notes else None
         loc = s.loc(1)
         rec = Record(

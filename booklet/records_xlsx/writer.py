@@ -9,19 +9,19 @@ workbook's dates come from the records, and the zip entries carry that date.
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any, Optional
 
-from ..annex.exporter import put_text
+from ..annex.exporter import fixed_zip, put_text
 from ..errors import BookletError
 from ..model import Finding, Item, Loc, Note, Project, Record, Rubric, Rule, Unit
 from ..periods import Period
 from ..textfmt import fmt_points
 from .layout import (COL, COLUMNS, FINDING_FIRST, HEADER_ROW, KIND_LABELS, META,
-                     META_FIRST_ROW, SELF_FIRST, YES, needs, rubric_rows, rule_key, sheet_name)
+                     META_FIRST_ROW, SELF_FIRST, SELF_ONLY, YES, needs, rubric_rows, rule_key,
+                     sheet_name)
 from ..scoring.kinds import KINDS
 
 GREY = "F2F2F2"
@@ -260,7 +260,30 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
             pool.remove(f)
         return got
 
+    internal_notes = sa.internal_notes if sa else frozenset()
+
+    def self_note(item: Item) -> None:
+        """自评情况 and its 内部 mark, on the item's first row."""
+        noted.add(item.id)
+        _put(ws, row, COL["s_note"], notes.get(item.id, ""), locked=False)
+        _put(ws, row, COL["s_note_internal"], YES if item.id in internal_notes else "",
+             locked=False)
+        dv.add(("yes",), f"{get_column_letter(COL['s_note_internal'])}{row}")
+
+    def item_cells(item: Item) -> None:
+        _put(ws, row, 2, item.number)
+        _put(ws, row, 3, item.title or item.requirement)
+        _put(ws, row, 4, item.standard)
+        _put(ws, row, 5, item.points if item.points is not None else "")
+
     for title, item, rule in rubric_rows(rubric, unit):
+        if rule is None and item is not None:          # no rule to record: the self note only
+            _put(ws, row, 1, SELF_ONLY + item.id, font="grey")
+            item_cells(item)
+            _put(ws, row, 6, "（本单位没有可记录的评分规则，只填自评情况）")
+            self_note(item)
+            row += 1
+            continue
         if rule is None:
             _put(ws, row, 2, title, font="bold")
             ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
@@ -271,18 +294,14 @@ def _sheet(wb, title: str, project: Project, rubric: Rubric, period: str, unit: 
         for i in range(max(1, len(mine), len(theirs))):
             _put(ws, row, 1, rule_key(item, rule), font="grey")
             if item is not None:
-                _put(ws, row, 2, item.number)
-                _put(ws, row, 3, item.title or item.requirement)
-                _put(ws, row, 4, item.standard)
-                _put(ws, row, 5, item.points if item.points is not None else "")
+                item_cells(item)
             _put(ws, row, 6, _rule_text(rule))
             _finding_cells(ws, dv, row, rule, mine[i] if i < len(mine) else None,
                            FINDING_FIRST, "", True)
             _finding_cells(ws, dv, row, rule, theirs[i] if i < len(theirs) else None,
                            SELF_FIRST, "s_", False)
             if item is not None and item.id not in noted:
-                noted.add(item.id)
-                _put(ws, row, COL["s_note"], notes.get(item.id, ""), locked=False)
+                self_note(item)
             row += 1
     left = findings + self_findings
     if left:
@@ -343,23 +362,6 @@ def workbook_date(recs: list[Optional[Record]], period: str) -> datetime:
     return datetime(d.year, d.month, d.day)
 
 
-def _fixed_zip(data: bytes, when: datetime, props) -> bytes:
-    """The same zip with every entry dated `when` (zipfile stamps the clock
-    otherwise), and docProps/core.xml modified `when` (openpyxl's save sets now)."""
-    from openpyxl.xml.functions import tostring
-    props.created = props.modified = when
-    core = tostring(props.to_tree())
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            z = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            z.compress_type = zipfile.ZIP_DEFLATED
-            z.external_attr = info.external_attr
-            dst.writestr(z, core if info.filename == "docProps/core.xml" else src.read(info.filename))
-    return out.getvalue()
-
-
 def export_workbook(project: Project, rubric_id: str, period: str,
                     unit_id: Optional[str] = None) -> bytes:
     """The entry workbook of one rubric and period (one unit with `unit_id`)."""
@@ -396,4 +398,4 @@ def export_workbook(project: Project, rubric_id: str, period: str,
     wb.properties.created = wb.properties.modified = when
     buf = io.BytesIO()
     wb.save(buf)
-    return _fixed_zip(buf.getvalue(), when, wb.properties)
+    return fixed_zip(buf.getvalue(), when, wb.properties)

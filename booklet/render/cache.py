@@ -5,6 +5,10 @@ identities, stylesheet text, rendered HTML). The HTML already contains every
 datum printed (scores, texts, the content hash of each photo in its file
 name), so an unchanged key means an unchanged PDF: the cached file is copied
 into the staging folder instead of rendering again.
+
+The parts of books laid out in parts (pdf.py) are kept the same way, each by
+its own key, with what the book's outline needs of their pages (bookmarks
+and page heights).
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 # Bump when the writer changes in a way that changes PDF bytes for the same HTML.
-CODE_VERSION = "booklet-pdf-2"
+CODE_VERSION = "booklet-pdf-3"
 PRUNE_AFTER_S = 14 * 24 * 3600
 CODE_SUFFIXES = (".py", ".html", ".css", ".js", ".svg", ".json", ".yml")
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -46,8 +50,9 @@ def render_key(html: str, css: str, fonts: Iterable[str], engine: str,
 
 
 class PdfCache:
-    def __init__(self, cache_dir: Path):
+    def __init__(self, cache_dir: Path, reuse_parts: bool = True):
         self.dir = Path(cache_dir) / "pdf"
+        self.reuse_parts = reuse_parts      # False (--clean): parts are stored, not read
 
     def path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.pdf"
@@ -67,7 +72,7 @@ class PdfCache:
         except (OSError, ValueError, KeyError):
             return 0
 
-    def put(self, key: str, pdf: bytes, pages: int) -> Path:
+    def put(self, key: str, pdf: bytes, pages: int, extra: Optional[dict] = None) -> Path:
         p = self.path(key)
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
@@ -75,9 +80,31 @@ class PdfCache:
         os.replace(tmp, p)
         meta = self.meta_path(key)
         tmp = meta.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"pages": pages}))
+        tmp.write_text(json.dumps({"pages": pages, **(extra or {})}, ensure_ascii=False))
         os.replace(tmp, meta)
         return p
+
+    def save_part(self, key: str, pdf: bytes, marks: list) -> None:
+        """A laid-out part of a book, with its pages' bookmarks and heights
+        (merge.PageMarks: floats survive JSON exactly)."""
+        self.put(key, pdf, len(marks),
+                 {"marks": [[list(m.bookmarks), m.height] for m in marks]})
+
+    def load_part(self, key: str) -> Optional[tuple[bytes, list]]:
+        """(PDF bytes, merge.PageMarks of its pages) of a cached part, or None."""
+        from .merge import PageMarks
+        if not self.reuse_parts:
+            return None
+        try:
+            meta = json.loads(self.meta_path(key).read_text())
+            pdf = self.path(key).read_bytes()
+            marks = [PageMarks([(lvl, label, tuple(pos), state)
+                                for lvl, label, pos, state in bookmarks], height)
+                     for bookmarks, height in meta["marks"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        self.touch([key])
+        return pdf, marks
 
     def copy_to(self, key: str, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)

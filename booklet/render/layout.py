@@ -18,8 +18,8 @@ TEXT_AREA_MM = {"portrait": (Decimal(156), Decimal(225)), "landscape": (Decimal(
 TEXT_WIDTH = {k: w for k, (w, _) in TEXT_AREA_MM.items()}
 STACK_MAX_WIDTH = Decimal(12)      # narrower section columns stack their label
 DEFAULT_WIDTH = Decimal(14)
-# a row estimated taller than this may break inside (text area: 225 / 156 mm high)
-TALL_ROW_MM = {"portrait": Decimal(160), "landscape": Decimal(110)}
+# a row estimated taller than this (a third of the text area: 225 / 156 mm high) may break inside
+TALL_ROW_MM = {"portrait": Decimal(75), "landscape": Decimal(52)}
 LINE_MM = Decimal("5.4")           # 五号 10.5pt × line-height 1.45
 EM_MM = Decimal("3.7")             # one CJK character at 10.5pt
 PAD_MM = Decimal("2.4")            # padding of a table cell, left + right

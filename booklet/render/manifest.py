@@ -130,7 +130,10 @@ class Manifest:
                     shutil.copyfile(src, target)
             out.append(pdf)
         cache.touch(e["key"] for e in entries)
-        return out, {**data["stats"], "rendered": 0, "cached": len(entries), "fast": True}
+        # nothing laid out this time: only the totals of the output are the last build's
+        return out, {**data["stats"], "rendered": 0, "cached": len(entries), "fast": True,
+                     "rendered_paths": [], "pages_rendered": 0, "parts_rendered": 0,
+                     "parts_cached": 0, "extra_passes": 0, "cpu_by_kind": {}, "jobs": 0}
 
 
 def save_manifest(key: str, ctx: BuildContext, docs: list[Doc], css_text: str,

@@ -8,7 +8,9 @@ rendered knowing the page number it starts on (`counter-set: page N` and the
 side it starts on), so page numbers run on and the duplex margins alternate
 correctly; qpdf then joins the parts (keeping the first part's catalog:
 language, metadata, output intent) and the outline of the whole book is
-written into the joined file.
+written into the joined file. Each part is cached by its own key (pdf.py,
+cache.py), so a book whose data changed in one part is joined from the
+parts laid out before and the one laid out again.
 """
 from __future__ import annotations
 

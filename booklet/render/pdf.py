@@ -14,15 +14,16 @@ needlessly mid-page); the document is laid out again with those rows as
 (see sheet.Sheet.rows). The breaks of the last document of the same kind are
 tried first, so most documents need a single layout.
 
-Three shapes of job:
+Two shapes of job:
 * one document → one PDF;
 * a long book in `parts` (see merge.py): laid out part by part with running
-  page numbers, joined with qpdf (bounded memory);
-* a batch of unit sheets: laid out as one document, each sheet in its own page
-  group (numbered from 1, starting on a right-hand page), then cut apart with
-  qpdf, each piece taking its title and metadata from a one-page carrier.
-  This spares the per-document costs (font subsetting, set-up) of 248 small
-  PDFs.
+  page numbers, joined with qpdf (bounded memory). Each part is cached by its
+  own key (its HTML, which holds its first page number and so its side, plus
+  what decides the bytes, see cache.render_key): a changed record lays out
+  again only the parts that show it (and those after it, when it changes
+  their first page), the others are read from the cache. A part's bytes
+  depend on its key alone (the font subset tags are salted with it), so a
+  book joined from cached parts is the book a clean build writes.
 
 The cyclic garbage collector is off while a document is laid out (a layout is
 hundreds of thousands of objects, which made big documents superlinear); after
@@ -32,9 +33,9 @@ from __future__ import annotations
 
 import gc
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Protocol
 from urllib.parse import urljoin
 
 from ..errors import BookletError
@@ -56,10 +57,16 @@ class RenderJob:
     key: str
     parts: int = 0
     sig: tuple = ()                  # documents alike in layout (template, rubrics)
-    # a batch: several documents laid out as one (each in its own page group,
-    # numbered from 1, starting on a right-hand page), then cut apart; each
-    # member is (cache key, carrier HTML giving its title and metadata)
-    members: list[tuple[str, str]] = field(default_factory=list)
+    # a book in parts: key of a part from its HTML (without breaks), and the
+    # cache of laid-out parts (None: every part is laid out)
+    part_key: Optional[Callable[[str], str]] = None
+    part_cache: Optional["PartCache"] = None
+
+
+class PartCache(Protocol):
+    """Laid-out parts of books, by key (see cache.PdfCache)."""
+    def load_part(self, key: str) -> Optional[tuple[bytes, list]]: ...
+    def save_part(self, key: str, pdf: bytes, marks: list) -> None: ...
 
 
 @dataclass
@@ -80,6 +87,9 @@ class Renderer:
 
         self.settings = settings
         self.passes = 0                 # extra layouts for rowspans across pages
+        self.parts_rendered = 0         # parts of books laid out
+        self.parts_cached = 0           # parts of books read from the cache
+        self.pages_laid_out = 0         # pages of the PDFs (or parts) laid out
         self.learned: dict[tuple, frozenset] = {}   # doc kind -> breaks of the last one
         self.font_config = FontConfiguration()
         self.css = []
@@ -148,12 +158,11 @@ class Renderer:
         gc_was = gc.isenabled()
         gc.disable()
         try:
-            if job.members:
-                return self._render_batch(job, fetcher)
             if job.parts > 1:
                 pdf, pages = self._render_parts(job, fetcher)
                 return [(job.key, pdf, pages)]
             document = self._layout(job, fetcher, None, None)
+            self.pages_laid_out += len(document.pages)
             return [(job.key, document.write_pdf(**self._options(job.key)),
                      len(document.pages))]
         except BookletError:
@@ -166,46 +175,33 @@ class Renderer:
             if gc_was:
                 gc.enable()
 
-    def _render_batch(self, job: RenderJob, fetcher) -> list[tuple[str, bytes, int]]:
-        import tempfile
-
-        from weasyprint import HTML
-
-        from .merge import PageMarks, bookmark_tree, extract_pages
-
-        document = self._layout(job, fetcher, None, None)
-        pages_of: dict[int, list[int]] = {}
-        for n, page in enumerate(document.pages):
-            unit = _batch_member(page)
-            if unit is not None:
-                pages_of.setdefault(unit, []).append(n)
-        out = []
-        with tempfile.TemporaryDirectory(prefix="booklet-batch-") as tmp:
-            source = Path(tmp) / "batch.pdf"
-            source.write_bytes(document.write_pdf(**self._options(job.key)))
-            for m, (key, carrier_html) in enumerate(job.members):
-                pages = pages_of.get(m, [])
-                if not pages:
-                    raise BookletError(f"批量排版后找不到第 {m + 1} 份评分表的页面。", loc=job.origin)
-                carrier = HTML(string=carrier_html).write_pdf(**self._options(key))
-                marks = [PageMarks(document.pages[p].bookmarks, document.pages[p].height)
-                         for p in pages]
-                out.append((key, extract_pages(carrier, source, pages, bookmark_tree(marks)),
-                            len(pages)))
-        return out
-
     def _render_parts(self, job: RenderJob, fetcher) -> tuple[bytes, int]:
         from .merge import PageMarks, bookmark_tree, merge_parts
 
         pdfs, marks = [], []
         start = 1
         for part in range(job.parts):
-            document = self._layout(job, fetcher, part, start)
-            pdfs.append(document.write_pdf(**self._options(f"{job.key}:{part}")))
-            marks += [PageMarks(p.bookmarks, p.height) for p in document.pages]
-            start += len(document.pages)
-            del document
-            gc.collect()
+            key = cached = None
+            if job.part_key is not None:
+                key = job.part_key(job.html_for(frozenset(), part, start))
+                if job.part_cache is not None:
+                    cached = job.part_cache.load_part(key)
+            if cached is not None:
+                pdf, part_marks = cached
+                self.parts_cached += 1
+            else:
+                document = self._layout(job, fetcher, part, start)
+                pdf = document.write_pdf(**self._options(key or f"{job.key}:{part}"))
+                part_marks = [PageMarks(p.bookmarks, p.height) for p in document.pages]
+                del document
+                gc.collect()
+                self.parts_rendered += 1
+                self.pages_laid_out += len(part_marks)
+                if key is not None and job.part_cache is not None:
+                    job.part_cache.save_part(key, pdf, part_marks)
+            pdfs.append(pdf)
+            marks += part_marks
+            start += len(part_marks)
         return merge_parts(pdfs, bookmark_tree(marks)), start - 1
 
 
@@ -292,21 +288,14 @@ def _as_booklet_error(e: BaseException, origin: Loc) -> BaseException:
     return e
 
 
-def _batch_member(page) -> Optional[int]:
-    """Which member of a batch a page belongs to (None: a blank page)."""
-    for box in page._page_box.descendants():
-        el = getattr(box, "element", None)
-        if el is not None and el.get("data-batch") is not None:
-            return int(el.get("data-batch"))
-    return None
-
-
 def _inspect_rows(document) -> tuple[frozenset, frozenset, frozenset]:
     """(needed, wasted, seen): rows that begin a page while a merged cell
     from the previous page covers them (they need a break); rows that were
     given a break but do not begin a page (a label repeated mid-page); and
     every score-sheet row of the document. A row taller than a page counts
-    where it begins."""
+    where it begins; on a page that begins with the rest of such a row, the
+    first row that begins there counts as the page's first (it repeats the
+    label the rest of the row goes without)."""
     from weasyprint.formatting_structure import boxes
 
     needed, wasted, seen = set(), set(), set()
@@ -320,7 +309,6 @@ def _inspect_rows(document) -> tuple[frozenset, frozenset, frozenset]:
             if key is None:
                 continue              # thead repeated on this page, other tables
             if key in seen:
-                first = False
                 continue              # the rest of a row begun on an earlier page
             seen.add(key)
             if first and n > 0 and el.get("data-cont"):

@@ -34,8 +34,9 @@ from .fetcher import print_photo, resolve_photo
 from .ledger import ledger_context
 from .merge import qpdf_path
 from .sheet import Sheet, title_lines
+from .summary import summary_context
 
-UNITS_PER_PART = 8                  # summary books longer than this are laid out in parts
+UNITS_PER_PART = 60                 # summary books of more units are laid out in parts
 
 
 @dataclass
@@ -248,37 +249,28 @@ class _Planner:
                    batch=(rubric.id, res.period))
 
     def summary(self, rubric: Rubric, period: str, results: list[Result]) -> Doc:
+        """The town summary book (booklet/render/summary.py builds its data)."""
         results = sorted(results, key=lambda r: (r.rank is None, r.rank or 0,
                                                  self.unit_order.get(r.unit_id, 1 << 30),
                                                  r.unit_id))
-        ranking, sheets = [], []
-        for n, res in enumerate(results):
-            anchor = f"u-{res.unit_id}"
-            sheet = self._sheet(rubric, res, f"u{n}", True)
-            ranking.append({
-                "rank": res.rank if res.rank is not None else "—",
-                "unit": res.unit_name, "anchor": anchor,
-                "total": sheet.total_text(),
-                "grade": res.grade or "",
-                "veto": "否决" if res.vetoed else "",
-                "change": fmt_signed(res.change) if res.change is not None else "",
-            })
-            sheets.append({"sheet": sheet, "anchor": anchor, "part": 1 + n // UNITS_PER_PART})
+        long = len(results) > UNITS_PER_PART and qpdf_available()
+        word = total_word(rubric, results[0] if results else None)
         dates = [r.date for r in results if r.date]
         created = _w3c(max(dates) if dates else None, Period.parse(period).year)
-        ctx = {"doc": self._doc_meta("summary",
-                                     f"{rubric.title}（{period_label(period)}考核汇总）", created,
-                                     rubric),
-               "issuer": rubric.issuer, "title_lines": title_lines(rubric),
-               "rubric": rubric, "period": period, "ranking": ranking, "sheets": sheets,
-               "dates": _date_range(dates), "office": self.office,
-               "as_of": self.ctx.project.as_of,        # 数据截至 (booklet/asof.py)
-               "total_word": total_word(rubric, results[0] if results else None)}
-        parts = 0
-        if len(results) > UNITS_PER_PART and qpdf_available():
-            parts = 1 + (len(results) + UNITS_PER_PART - 1) // UNITS_PER_PART
+        ctx = summary_context(rubric, period, results, total_word=word,
+                              part_of=lambda n: 1 + n // UNITS_PER_PART if long else 0)
+        ctx.update({
+            "doc": self._doc_meta("summary", f"{rubric.title}（{period_label(period)}考核汇总）",
+                                  created, rubric),
+            "issuer": rubric.issuer, "title_lines": title_lines(rubric),
+            "rubric": rubric, "period": period, "dates": _date_range(dates),
+            "office": self.office, "total_word": word,
+            "as_of": self.ctx.project.as_of,        # 数据截至 (booklet/asof.py)
+            # the rubric's notes (003 （六）考评分类, 相关说明) after the ranking
+            "notes_sheet": self._sheet(rubric, None, "n", True)})
+        parts = 1 + (len(results) + UNITS_PER_PART - 1) // UNITS_PER_PART if long else 0
         return Doc("summary", self.ctx.site_dir, paths.summary_pdf(rubric.id, period),
-                   "print/summary.html", ctx, rubric.loc, weight=2 + 5 * len(results),
+                   "print/summary.html", ctx, rubric.loc, weight=2 + len(results),
                    parts=parts)
 
     def ledger(self, rubric: Rubric, unit: Unit, volume: int, volumes: int) -> Doc:

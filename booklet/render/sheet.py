@@ -224,9 +224,10 @@ class Sheet:
         return out
 
     def _estimate_tall(self) -> None:
-        """Mark rows that cannot fit on one page anyway: they may break inside
-        (otherwise WeasyPrint moves the table to the next page and drops its
-        header there)."""
+        """Mark rows taller than a third of the text area: they may break
+        inside, so that a long row begins on the page it follows instead of
+        leaving that page mostly empty (a row taller than a page would also
+        make WeasyPrint drop the table head on the next page)."""
         limit = TALL_ROW_MM[self.orientation]
         self._tall = []
         for cells in self._item_rows:

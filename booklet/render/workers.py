@@ -31,6 +31,9 @@ class RenderReport:
     pages: dict[str, int] = field(default_factory=dict)      # cache key -> pages
     cpu: dict[str, float] = field(default_factory=dict)      # cache key -> CPU seconds
     extra_passes: int = 0                                    # layouts redone for rowspans
+    parts_rendered: int = 0                                  # parts of books laid out
+    parts_cached: int = 0                                    # parts of books from the cache
+    pages_laid_out: int = 0                                  # pages laid out (not from a cache)
 
 
 _INIT_ERROR = None     # a worker's start-up failure (Problems), reported for every job
@@ -76,16 +79,19 @@ def _worker_init() -> None:
 
 
 def _worker_run(i: int):
-    """Render job i and store its PDFs; returns (i, {key: pages}, cpu, passes, problems, fatal)."""
+    """Render job i and store its PDFs; returns (i, {key: pages}, cpu,
+    (extra passes, parts laid out, parts from the cache, pages laid out), problems, fatal)."""
     if _INIT_ERROR is not None:
-        return i, {}, 0.0, 0, _INIT_ERROR, True
+        return i, {}, 0.0, (0, 0, 0, 0), _INIT_ERROR, True
     job = _JOBS[i]
+    r = _RENDERER
+    assert r is not None
     t = time.process_time()
-    before = _RENDERER.passes  # type: ignore[union-attr]
+    before = (r.passes, r.parts_rendered, r.parts_cached, r.pages_laid_out)
     try:
-        outs = _RENDERER.render(job)  # type: ignore[union-attr]
+        outs = r.render(job)
     except BookletError as e:
-        return i, {}, 0.0, 0, e.problems, False
+        return i, {}, 0.0, (0, 0, 0, 0), e.problems, False
     for key, pdf, pages in outs:
         _STORE(key, pdf, pages)  # type: ignore[misc]
     counts = {key: pages for key, _, pages in outs}
@@ -94,8 +100,9 @@ def _worker_run(i: int):
     # caches) so that later collections do not walk it again.
     gc.collect()
     gc.freeze()
+    after = (r.passes, r.parts_rendered, r.parts_cached, r.pages_laid_out)
     return (i, counts, time.process_time() - t,
-            _RENDERER.passes - before, None, False)  # type: ignore[union-attr]
+            tuple(a - b for a, b in zip(after, before)), None, False)
 
 
 class _Stop(Exception):
@@ -119,7 +126,7 @@ def render_all(jobs: Sequence[RenderJob], settings: RenderSettings, store: Calla
     _JOBS, _SETTINGS, _STORE = list(jobs), settings, store
 
     def take(result) -> None:
-        i, pages, cpu, passes, errs, fatal = result
+        i, pages, cpu, (passes, parts_rendered, parts_cached, laid_out), errs, fatal = result
         if fatal:
             raise _Stop(errs)
         if errs:
@@ -127,6 +134,9 @@ def render_all(jobs: Sequence[RenderJob], settings: RenderSettings, store: Calla
         report.pages.update(pages)
         report.cpu[_JOBS[i].key] = cpu
         report.extra_passes += passes
+        report.parts_rendered += parts_rendered
+        report.parts_cached += parts_cached
+        report.pages_laid_out += laid_out
         if progress:
             progress(1)
     try:

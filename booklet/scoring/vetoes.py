@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Sequence
 
 from ..model import Finding, VetoFinding
+from ..periods import months_label
 from .evaluate import Entry
 from .items import join_note
 from .result import VetoHit
@@ -52,7 +53,7 @@ def veto_hits(index: "RubricIndex", findings: Sequence[Entry[Finding]],
                 continue
             reason = f"第{item_id}项“{what}”共{n}{per}（{need}{per}及以上即否决）"
             if months:
-                reason += "，见" + "、".join(months) + "督查"
+                reason += "，见" + months_label(months) + "督查"
             _add_hit(hits, VetoHit(id=v.id, text=v.text, reason=reason,
                                    source=first.finding.loc, derived=first.derived))
     order = {v.id: i for i, v in enumerate(index.rubric.vetoes)}
