@@ -62,8 +62,9 @@ def run(root: Path, args: list[str]) -> dict:
 
 
 def table(report: dict) -> str:
-    lines = [f"规模测试：{report['units']} 个单位，{report['records']} 份记录"
-             f"（生成用时 {report['generate_s']} 秒）",
+    made = ("（用已有的项目）" if report["generate_s"] is None
+            else f"（生成用时 {report['generate_s']} 秒）")
+    lines = [f"规模测试：{report['units']} 个单位，{report['records']} 份记录{made}",
              f"负载（1/5/15 分钟平均）：开始 {report['load_start']}，结束 {report['load_end']}"
              f"（{report['cpus']} 核，与其他进程共用时各项数字偏大）",
              "",
@@ -94,7 +95,7 @@ def main() -> None:
         if args.project:
             records = sum(1 for _ in (root / "assessments").rglob("*.yml"))
             args.units = (root / "booklet.yml").read_text(encoding="utf-8").count("\n  - {id: ")
-            generate_s = 0.0
+            generate_s = None
         else:
             records = generate(root, args.units)
             generate_s = round(time.perf_counter() - t, 1)
