@@ -23,6 +23,7 @@ from .model import (
     Rubric, Rule, RuleRef, Section, SeedWarning, SelfAssessment, Signatures, TeamNeed,
     Tier, Unit, Veto, VetoFinding,
 )
+from .loadcache import LoadCache, digest
 from .yamlio import LocDict, read_yaml, relpath
 
 CONFIG_FILE = "booklet.yml"
@@ -293,13 +294,34 @@ def build_record(d: LocDict, rel: str) -> Record:
 
 # ------------------------------------------------------------------ files
 
-def _load_file(path: Path, root: Path, schema: str, build, problems: Problems):
+def _load_file(path: Path, root: Path, schema: str, build, problems: Problems,
+               cache: Optional[LoadCache] = None):
+    """The model object of one file (None if unusable); its problems go to `problems`.
+    With a cache, an unchanged file's object and problems come from the last run."""
     rel = relpath(path, root)
     local = Problems()
-    data = read_yaml(path, root, local)
+    try:
+        raw: Optional[bytes] = path.read_bytes()
+    except OSError:
+        raw = None                  # read_yaml says why
+    key = digest(raw) if raw is not None and cache is not None else ""
+    hit = cache.get(rel, key) if cache is not None and key else None
+    if hit is not None:
+        problems.extend(hit[1])
+        return hit[0]
+    obj = _parse_and_build(path, root, raw, rel, schema, build, local)
+    if cache is not None and key:
+        cache.put(rel, key, obj, local)
+    problems.extend(local)
+    return obj
+
+
+def _parse_and_build(path: Path, root: Path, raw: Optional[bytes], rel: str, schema: str,
+                     build, local: Problems):
+    data = read_yaml(path, root, local, raw)
     if data is not None and not isinstance(data, dict):
         local.error(Loc(rel, 1, 1), "文件顶层应是“键: 值”的映射。",
-                    "参照 docs/formats.md 的示例书写。", code="top-level")
+                    "参照说明文档《项目与文件格式》的示例书写（booklet docs）。", code="top-level")
         data = None
     obj = None
     if data is not None:
@@ -311,8 +333,7 @@ def _load_file(path: Path, root: Path, schema: str, build, problems: Problems):
             data = _without_bad_entries(data, harmful) if schema == "record" else None
         if data is not None:
             obj = build(data, rel)
-    problems.extend(local)
-    return obj, data
+    return obj
 
 
 PRUNABLE = {("findings",), ("self_assessment", "findings"), ("vetoes",), ("notes",)}
@@ -345,7 +366,7 @@ def _without_bad_entries(data: LocDict, bad_paths: list[list]) -> Optional[LocDi
 
 def load_rubric_file(path: Path, root: Path) -> tuple[Optional[Rubric], Problems]:
     problems = Problems()
-    rubric, _ = _load_file(Path(path), Path(root), "rubric", build_rubric, problems)
+    rubric = _load_file(Path(path), Path(root), "rubric", build_rubric, problems)
     if rubric is not None:
         from .validate import check_rubric
         check_rubric(rubric, problems)
@@ -373,17 +394,20 @@ def load_config(root: Path, problems: Problems) -> Optional[Config]:
         problems.error(Loc(CONFIG_FILE), f"在 {root} 中找不到项目配置 booklet.yml。",
                        "在项目根目录运行，或用 `booklet init 目录` 新建一个项目。", code="no-config")
         return None
-    config, _ = _load_file(cfg_path, root, "booklet", build_config, problems)
+    cache = LoadCache(root, "config")
+    config = _load_file(cfg_path, root, "booklet", build_config, problems, cache)
+    cache.save()
     return config
 
 
 def load_inputs(root: Path, config: Optional[Config], problems: Problems) -> Optional[Project]:
     """Rubrics, records and annex data, beside an already loaded booklet.yml.
     Their problems are recorded even when `config` is None (then None is returned)."""
+    cache = LoadCache(root, "inputs") if config is not None else None
     rubrics: dict[str, Rubric] = {}
     rubric_dir = root / "rubrics"
     for path in sorted(rubric_dir.glob("*.y*ml")) if rubric_dir.is_dir() else []:
-        rubric, _ = _load_file(path, root, "rubric", build_rubric, problems)
+        rubric = _load_file(path, root, "rubric", build_rubric, problems, cache)
         if rubric is None:
             continue
         if rubric.id in rubrics:
@@ -395,9 +419,11 @@ def load_inputs(root: Path, config: Optional[Config], problems: Problems) -> Opt
 
     records: list[Record] = []
     for path in record_files(root):
-        record, _ = _load_file(path, root, "record", build_record, problems)
+        record = _load_file(path, root, "record", build_record, problems, cache)
         if record is not None:
             records.append(record)
+    if cache is not None:
+        cache.save()        # before anything later changes the objects
 
     if config is None:
         return None

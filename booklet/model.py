@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Optional
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Loc:
     """A place in a file: path relative to the project root, 1-based line/col."""
     file: str

@@ -40,6 +40,14 @@ def validate_project(project: Project, problems: Problems) -> None:
 
 # ------------------------------------------------------------------ config
 
+def units_by_id(units: list[Unit]) -> dict[str, Unit]:
+    """Config.unit for many look-ups: the first unit of each id (as Config.unit finds it)."""
+    out: dict[str, Unit] = {}
+    for u in units:
+        out.setdefault(u.id, u)
+    return out
+
+
 def check_config(project: Project, problems: Problems) -> None:
     cfg = project.config
     if cfg.as_of is not None and not isinstance(cfg.as_of, date):
@@ -48,6 +56,7 @@ def check_config(project: Project, problems: Problems) -> None:
                        "（默认取考核记录中最晚的日期）。", code="bad-date")
     seen: dict[str, Unit] = {}
     names: dict[str, Unit] = {}
+    by_id = units_by_id(cfg.units)
     for u in cfg.units:
         if u.id in seen:
             problems.error(u.loc, f"单位编号「{u.id}」重复（第一次在第 {seen[u.id].loc.line} 行）。",
@@ -71,7 +80,7 @@ def check_config(project: Project, problems: Problems) -> None:
             problems.error(a.loc, f"assign 中考核细则「{a.rubric}」的 units 条件没有选中任何单位。",
                            "检查 kind/group/attribute 的写法是否与 units 中的一致。", code="empty-assign")
         for uid in a.unit_ids:
-            au = cfg.unit(uid)
+            au = by_id.get(uid)
             if au is None:
                 problems.error(a.loc, f"assign 中的单位「{uid}」不存在。",
                                "先在 units 中添加这个单位，或改正 id。", code="unknown-unit")
@@ -189,7 +198,7 @@ def check_rule(r: Rule, problems: Problems, points) -> None:
     for f in kind.required if kind else ():
         if getattr(r, f) in (None, ()):
             problems.error(r.loc, f"规则「{r.id}」（{r.kind}）缺少 {f}。",
-                           FIELD_HINTS.get(f, "按 docs/formats.md 的规则表补上该字段。"),
+                           FIELD_HINTS.get(f, "按说明文档《评分规则词汇》的规则表补上该字段（booklet docs 显示它在哪里）。"),
                            code="rule-field")
     if kind and kind.amount_or_range and (r.amount is None) == (r.range is None):
         problems.error(r.loc, f"规则「{r.id}」要写 amount（固定分值）或 range（范围），二者选一。",
@@ -208,9 +217,10 @@ def check_records(project: Project, problems: Problems) -> None:
         for uid in a.unit_ids:
             assigned[a.rubric].add(uid)
     seen: dict[tuple, Record] = {}
+    by_id = units_by_id(cfg.units)
     for rec in project.records:
         rubric = project.rubrics.get(rec.rubric)
-        unit = cfg.unit(rec.unit)
+        unit = by_id.get(rec.unit)
         if rubric is None:
             problems.error(rec.where("rubric"), f"找不到考核细则「{rec.rubric}」。",
                            f"可用的考核细则：{'、'.join(sorted(project.rubrics)) or '（无）'}。",
@@ -420,9 +430,10 @@ def check_finding(project: Project, rubric: Rubric, unit: Unit, rec: Record, f: 
         kind.check_finding(rule, f, where, problems)
     if f.date is not None:
         _check_date(f.date, rec, f.where("date"), "发现日期", problems)
-    root = Path(project.root).resolve()
-    for photo in f.photos:
-        _check_photo(photo, root, f, problems)
+    if f.photos:
+        root = Path(project.root).resolve()
+        for photo in f.photos:
+            _check_photo(photo, root, f, problems)
 
 
 def _check_photo(photo: str, root: Path, f: Finding, problems: Problems) -> None:

@@ -409,11 +409,12 @@ def parse_text(text: str, rel: str, problems: Problems) -> Any:
         return None
 
 
-def read_yaml(path: Path, root: Path, problems: Problems) -> Any:
-    """Read one YAML file of the project. Problems name the path relative to root."""
+def read_yaml(path: Path, root: Path, problems: Problems, raw: Optional[bytes] = None) -> Any:
+    """Read one YAML file of the project. Problems name the path relative to root.
+    `raw`: the file's bytes when the caller has read them already (booklet/load.py)."""
     rel = relpath(path, root)
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except OSError as e:
         problems.error(Loc(rel), f"无法读取文件：{e.strerror}", "检查文件是否存在以及读取权限。",
                        code="io")

@@ -24,7 +24,7 @@ def _matches_unit(r, key: str) -> bool:
 @as_of_option
 @project_dir
 def command(rubric_id, period, unit_id, fmt, explain, as_of, project_dir):
-    from ..scoring.report import render_csv, render_explain, render_json, render_table
+    from ..scoring.report import iter_json, render_csv, render_explain, render_table
 
     project, _ = load_or_stop(project_dir, quiet_warnings=fmt != "table", as_of=as_of)
     if rubric_id and rubric_id not in project.rubrics:
@@ -47,7 +47,9 @@ def command(rubric_id, period, unit_id, fmt, explain, as_of, project_dir):
     if explain:
         click.echo(render_explain(results, project.rubrics))
     elif fmt == "json":
-        click.echo(render_json(results))
+        for piece in iter_json(results):     # streamed: memory does not grow with units
+            click.echo(piece, nl=False)
+        click.echo()
     elif fmt == "csv":
         # bytes go to the binary stdout untouched; the BOM makes Excel read UTF-8
         click.echo(render_csv(results, project.rubrics).encode("utf-8-sig"), nl=False)

@@ -9,7 +9,7 @@ import json
 import re
 from decimal import Decimal
 from itertools import groupby
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
 from ..model import Rubric, Rule
 from ..periods import label as period_label
@@ -76,8 +76,20 @@ def result_json(r: Result) -> dict:
     }
 
 
+def iter_json(results: Iterable[Result]) -> Iterator[str]:
+    """The JSON array of the results, one result at a time (constant memory for any
+    number of units); the pieces joined are exactly json.dumps of the whole list
+    with indent=2 (a JSON text holds no raw newline, so each line is indented)."""
+    first = True
+    for r in results:
+        text = json.dumps(result_json(r), ensure_ascii=False, indent=2)
+        yield ("[\n  " if first else ",\n  ") + text.replace("\n", "\n  ")
+        first = False
+    yield "[]" if first else "\n]"
+
+
 def render_json(results: Sequence[Result]) -> str:
-    return json.dumps([result_json(r) for r in results], ensure_ascii=False, indent=2)
+    return "".join(iter_json(results))
 
 
 # ------------------------------------------------------------ CSV
