@@ -32,6 +32,7 @@ from .render.cache import code_hash
 from .scoring import score_project
 from .scoring.result import Result
 from .site.build import build_site, write_downloads
+from .timings import stage
 from .staging import (CACHE_DIR, STAGING_MARK, check_is_folder, make_staging, os_error,
                       project_lock, remove_stale_stagings, shown, write_staging_mark)
 from .validate import validate_project
@@ -271,7 +272,8 @@ def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, si
     options = {"pdf": pdf, "variant": pdf_variant, "site": site_dir, "internal": internal_dir}
     if as_of is not None:       # else the as-of date comes from the inputs (in the build id)
         options["as_of"] = as_of.isoformat()
-    print_ = fingerprint(root, options)
+    with stage("fingerprint"):
+        print_ = fingerprint(root, options)
 
     # load: booklet.yml once, first, since it says where the last outputs are
     problems = Problems()
@@ -288,13 +290,15 @@ def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, si
                               build_id=print_.split("-")[0])
 
     # load the rest → validate
-    project, problems = load_and_validate(root, config, problems, as_of=as_of)
+    with stage("load + validate"):
+        project, problems = load_and_validate(root, config, problems, as_of=as_of)
     if project is None or problems.errors:
         raise BookletError(problems)
     finals = _finals(root, project.config, site_dir, internal_dir)
 
     # score
-    results = score(project)
+    with stage("score"):
+        results = score(project)
     echo(f"已读取并评分：{len(project.rubrics)} 个考核细则，{len(project.records)} 份记录，"
          f"{len(results)} 个结果（{time.perf_counter() - t0:.1f} 秒）。")
 
@@ -324,7 +328,8 @@ def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, si
             build_id=print_.split("-")[0])
         for label, writer in writers(pdf):
             t = time.perf_counter()
-            written = writer(ctx) or []
+            with stage(label):
+                written = writer(ctx) or []
             ctx.outputs.extend(written)
             echo(f"{label}：{len(written)} 个文件（{time.perf_counter() - t:.1f} 秒）。")
         try:
@@ -335,7 +340,8 @@ def _run_build_locked(root: Path, *, jobs, clean, pdf, pdf_variant, progress, si
             echo(f"{STATIC_DIR}/：复制了 {len(static)} 个文件到网站。")
         for staging, final in zip(stagings, finals):
             try:
-                _swap(staging, final, print_, pdf_print)
+                with stage(f"swap {final.name}"):
+                    _swap(staging, final, print_, pdf_print)
             except OSError as e:
                 raise os_error(e, root, f"替换输出目录 {shown(root, final)}/") from None
         stagings = []

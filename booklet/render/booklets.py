@@ -46,8 +46,10 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..buildctx import BuildContext
+from ..timings import stage
 from . import fonts
-from .cache import PdfCache, render_key
+from .cache import PRUNE_AFTER_S, PdfCache, render_key
+from .htmlcache import HtmlCache
 from .env import THEME_DIR, make_env
 from .manifest import Manifest, fast_key, save_manifest
 from .pdf import RenderJob, RenderSettings
@@ -78,12 +80,14 @@ def build_pdfs(ctx: BuildContext, only: Optional[Callable[[Doc], bool]] = None) 
     root = Path(ctx.project.root).resolve()
     env = make_env(root)
     css_text = load_css(env)
-    docs = plan_documents(ctx)
+    with stage("pdf: plan"):
+        docs = plan_documents(ctx)
     if only is not None:
         docs = [d for d in docs if only(d)]
-    for d in docs:
-        d.html = render_html(env, d)
-    html_files = write_html(docs, css_text)
+    with stage("pdf: render html"):
+        render_all_html(env, docs, ctx)
+    with stage("pdf: write html"):
+        html_files = write_html(docs, css_text)
     stats: dict = {"documents": len(docs), "rendered": 0, "cached": 0, "pages": 0,
                    "seconds": 0.0, "html_files": len(html_files), "pages_rendered": 0,
                    "parts_rendered": 0, "parts_cached": 0}
@@ -92,17 +96,18 @@ def build_pdfs(ctx: BuildContext, only: Optional[Callable[[Doc], bool]] = None) 
         LAST_STATS["seconds"] = time.perf_counter() - t0
         return html_files
 
-    fonts.check_fonts()
-    font_ids = fonts.font_identities()
-    engine = fonts.weasyprint_version() or "?"
-    for d in docs:
-        d.key = render_key(d.html.replace(CSS_MARK, ""), css_text, font_ids, engine,
-                           ctx.pdf_variant)
-    cache = PdfCache(ctx.cache_dir)
-    todo: dict[str, Doc] = {}           # cache key -> first document with it
-    for d in docs:
-        if (ctx.clean or cache.get(d.key) is None) and d.key not in todo:
-            todo[d.key] = d
+    with stage("pdf: keys + lookup"):
+        fonts.check_fonts()
+        font_ids = fonts.font_identities()
+        engine = fonts.weasyprint_version() or "?"
+        for d in docs:
+            d.key = render_key(d.html.replace(CSS_MARK, ""), css_text, font_ids, engine,
+                               ctx.pdf_variant)
+        cache = PdfCache(ctx.cache_dir)
+        todo: dict[str, Doc] = {}           # cache key -> first document with it
+        for d in docs:
+            if (ctx.clean or cache.get(d.key) is None) and d.key not in todo:
+                todo[d.key] = d
     # biggest jobs first, so that no long job is left for the end
     todo = dict(sorted(todo.items(), key=lambda kv: -kv[1].weight))
 
@@ -130,8 +135,9 @@ def build_pdfs(ctx: BuildContext, only: Optional[Callable[[Doc], bool]] = None) 
             bar = click.progressbar(length=len(jobs), label="生成 PDF", file=sys.stderr)
             bar.__enter__()
         try:
-            done = render_all(jobs, settings, store, workers=workers,
-                              progress=bar.update if bar else None)
+            with stage("pdf: lay out"):
+                done = render_all(jobs, settings, store, workers=workers,
+                                  progress=bar.update if bar else None)
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
@@ -147,13 +153,15 @@ def build_pdfs(ctx: BuildContext, only: Optional[Callable[[Doc], bool]] = None) 
         stats["jobs"] = len(jobs)
 
     out = []
-    for d in docs:
-        cache.copy_to(d.key, d.pdf_path)
-        out.append(d.pdf_path)
-        stats["pages"] += pages.get(d.key) or cache.pages(d.key)
+    with stage("pdf: copy into staging"):
+        for d in docs:
+            cache.copy_to(d.key, d.pdf_path)
+            out.append(d.pdf_path)
+            stats["pages"] += pages.get(d.key) or cache.pages(d.key)
     keys = {d.key for d in docs}
-    cache.touch(keys)
-    cache.prune(keys)
+    with stage("pdf: touch + prune"):
+        cache.touch(keys)
+        cache.prune(keys)
     rendered = {d.key for d in docs if d.key in pages}
     stats["rendered"] = len(rendered)
     stats["rendered_paths"] = [d.rel.as_posix() for d in docs if d.key in pages]
@@ -162,5 +170,38 @@ def build_pdfs(ctx: BuildContext, only: Optional[Callable[[Doc], bool]] = None) 
     LAST_STATS.update(stats)
     fast = fast_key(ctx) if only is None else None
     if fast is not None:
-        save_manifest(fast, ctx, docs, css_text, stats)
+        with stage("pdf: manifest"):
+            save_manifest(fast, ctx, docs, css_text, stats)
     return out
+
+
+def render_all_html(env, docs: list[Doc], ctx: BuildContext) -> None:
+    """Each document's print HTML: from the HTML cache when its template
+    inputs are unchanged (htmlcache.py; the planner looks up unit sheets by
+    their inputs, before building their sheets), else rendered and kept.
+    ctx.clean renders everything again."""
+    cache = HtmlCache(ctx.cache_dir, getattr(env, "project_templates", None))
+    used: set[str] = set()
+    hits = unkeyed = 0
+    for d in docs:
+        if d.html:                      # found by the planner
+            hits += 1
+        else:
+            if d.html_key is None:
+                d.html_key = cache.key(d.template, d.full_context())
+            html = (cache.get(d.html_key) if (d.html_key is not None and not ctx.clean)
+                    else None)
+            if html is None:
+                html = render_html(env, d)
+                if d.html_key is not None:
+                    cache.put(d.html_key, html)
+            else:
+                hits += 1
+            d.html = html
+        if d.html_key is not None:
+            used.add(d.html_key)
+        else:
+            unkeyed += 1
+    LAST_STATS["html_cached"] = hits
+    LAST_STATS["html_unkeyed"] = unkeyed
+    cache.prune(used, PRUNE_AFTER_S)

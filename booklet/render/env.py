@@ -144,14 +144,21 @@ def nowrap(html) -> Markup:
         return Markup("")
     if not isinstance(html, Markup):
         html = Markup.escape(html)
-    parts = _TAG_OR_TEXT.split(str(html))
+    return Markup(_nowrap_html(str(html)))
+
+
+@lru_cache(maxsize=16384)
+def _nowrap_html(html: str) -> str:
+    """nowrap of safe HTML given as plain str (the same cell texts recur in
+    every sheet of a rubric)."""
+    parts = _TAG_OR_TEXT.split(html)
     out = []
     for part in parts:
         if part.startswith(("<", "&")):
             out.append(part)
         else:
             out.append(_nowrap_text(part))
-    return Markup("".join(out))
+    return "".join(out)
 
 
 FILTERS = {

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Optional
+from typing import Callable, Optional
 
 from markupsafe import Markup
 
@@ -31,6 +31,7 @@ from ..periods import sort_key as period_sort_key
 from ..scoring.result import Result
 from ..textfmt import fmt_date, fmt_signed
 from .fetcher import print_photo, resolve_photo
+from .htmlcache import HtmlCache
 from .book import Book
 from .ledger import ledger_context
 from .merge import qpdf_path
@@ -55,6 +56,14 @@ class Doc:
     book: Optional[Book] = None     # laid out in parts (book.py), None: one document
     batch: Optional[tuple] = None   # unit sheets laid out together (rubric, period)
     html_root: Optional[Path] = None   # where its print HTML goes (None: beside the PDF)
+    html_key: Optional[str] = None     # HTML cache key over its template inputs (htmlcache.py)
+    lazy: Optional[Callable[[], dict]] = None   # builds `context` when it must be rendered
+
+    def full_context(self) -> dict:
+        """The template's context (built now if the planner left it for later)."""
+        if self.lazy is not None:
+            self.context, self.lazy = self.lazy(), None
+        return self.context
 
     @property
     def sig(self) -> tuple:
@@ -151,6 +160,7 @@ class _Planner:
         for lst in self.results_by.values():
             lst.sort(key=lambda r: period_sort_key(r.period))
         self.unit_order = {u.id: i for i, u in enumerate(self.config.units)}
+        self.html_cache = HtmlCache(ctx.cache_dir, self.root / "templates")
 
     # -- photos
     def check_photos(self) -> None:
@@ -239,15 +249,30 @@ class _Planner:
                    ctx, rubric.loc, weight=1)
 
     def unit_sheet(self, rubric: Rubric, res: Result, n: int = 0) -> Doc:
-        sheet = self._sheet(rubric, res, f"s{n}", True)
-        ctx = {"doc": self._doc_meta(
-                   "sheet", f"{res.unit_name} {rubric.title}（{period_label(res.period)}）",
-                   _w3c(res.date, Period.parse(res.period).year), rubric),
-               "sheet": sheet, "rubric": rubric, "result": res, "period": res.period,
-               "total_word": total_word(rubric, res), "office": self.office}
-        return Doc("sheet", self.ctx.site_dir, paths.sheet_pdf(rubric.id, res.period, res.unit_id),
-                   "print/unit_sheet.html", ctx, _first_loc(res, rubric), weight=1,
-                   batch=(rubric.id, res.period))
+        """A unit's score sheet. Its context is a function of the arguments,
+        the unit, the record's signatures and the office only, so its HTML is
+        looked up by a key over these and the sheet is built only when missing."""
+        unit = _unit(self.project, res.unit_id, res.unit_name)
+        rec = self._record(res)
+        signatures = rec.signatures if rec is not None else None
+
+        def context() -> dict:
+            sheet = self._sheet(rubric, res, f"s{n}", True)
+            return {"doc": self._doc_meta(
+                        "sheet", f"{res.unit_name} {rubric.title}（{period_label(res.period)}）",
+                        _w3c(res.date, Period.parse(res.period).year), rubric),
+                    "sheet": sheet, "rubric": rubric, "result": res, "period": res.period,
+                    "total_word": total_word(rubric, res), "office": self.office}
+        doc = Doc("sheet", self.ctx.site_dir, paths.sheet_pdf(rubric.id, res.period, res.unit_id),
+                  "print/unit_sheet.html", {"rubric": rubric}, _first_loc(res, rubric), weight=1,
+                  batch=(rubric.id, res.period), lazy=context)
+        doc.html_key = self.html_cache.key("unit_sheet", [rubric, res, n, unit, signatures,
+                                                          self.office])
+        if doc.html_key is not None and not self.ctx.clean:
+            doc.html = self.html_cache.get(doc.html_key) or ""
+        if not doc.html:
+            doc.full_context()
+        return doc
 
     def summary(self, rubric: Rubric, period: str, results: list[Result]) -> Doc:
         """The town summary book (booklet/render/summary.py builds its data)."""

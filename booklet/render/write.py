@@ -45,7 +45,7 @@ def render_html(env, doc: Doc, breaks: frozenset = frozenset(), part: Any = None
     is its spec, `page_start` its first page and `pages` the page numbers of
     anchors outside it that it prints (None in the cover and contents: the
     placeholder pass)."""
-    return env.get_template(doc.template).render(**doc.context, breaks=breaks,
+    return env.get_template(doc.template).render(**doc.full_context(), breaks=breaks,
                                                  css_link=Markup(CSS_MARK), part=part,
                                                  page_start=page_start, toc_pages=pages)
 
@@ -66,6 +66,7 @@ def _write_if_changed(path: Path, data: bytes) -> None:
             return
     except OSError:
         pass
+    path.unlink(missing_ok=True)    # it may be a link to a cache entry (cache.link_or_copy)
     path.write_bytes(data)
 
 
