@@ -140,6 +140,54 @@ def test_one_changed_record_renders_only_what_shows_it_and_matches_a_clean_build
 
 
 
+def kept_html(ctx) -> dict[str, bytes]:
+    """The print HTML kept beside (or, for published PDFs, apart from) each PDF."""
+    base = Path(ctx.internal_dir).parent
+    return {p.relative_to(base).as_posix(): p.read_bytes()
+            for d in (Path(ctx.site_dir), Path(ctx.internal_dir)) for p in sorted(d.rglob("*.html"))}
+
+
+def test_unchanged_documents_take_their_html_from_the_cache_and_a_revert_restores_every_byte(
+        tmp_path):
+    """The print HTML of a document whose template inputs did not change comes
+    from the HTML cache (nothing is rendered with Jinja for it); the kept HTML
+    and the PDFs are still those of a clean build. PDFs are linked from the
+    PDF cache into the output: writing the next build over them must not
+    change the cached files, so going back to the old record gives back the
+    first build's bytes."""
+    a = project(tmp_path / "a")
+    first, stats = build(a)
+    assert stats["documents"] == 8 and stats["html_cached"] == 0 and stats["html_unkeyed"] == 0
+    before, before_html = pdfs(first), kept_html(first)
+    original = (a / EAST).read_text(encoding="utf-8")
+
+    change_east(a)
+    second, stats = build(a)
+    # east's sheet, east's ledger and the summary show the changed deduction
+    assert stats["html_cached"] == 8 - 3
+    b = project(tmp_path / "b")
+    change_east(b)
+    clean, _ = build(b, clean=True)
+    assert kept_html(second) == kept_html(clean)
+    assert pdfs(second) == pdfs(clean)
+
+    # back to the old record: the first build's output is replayed from the
+    # caches (linked); then a third deduction is built over those links
+    (a / EAST).write_text(original, encoding="utf-8")
+    third, stats = build(a)
+    assert stats.get("fast") and stats["rendered"] == 0
+    assert kept_html(third) == before_html and pdfs(third) == before
+    (a / EAST).write_text(original.replace("count: 2", "count: 4"), encoding="utf-8")
+    fourth, stats = build(a)
+    assert not stats.get("fast") and stats["html_cached"] == 8 - 3
+    sheet = "site/" + paths.sheet_pdf("mini", "2017-Q1", "east").as_posix()
+    assert pdfs(fourth)[sheet] != before[sheet]
+    (a / EAST).write_text(original, encoding="utf-8")
+    fifth, _ = build(a)
+    assert kept_html(fifth) == before_html
+    assert pdfs(fifth) == before
+
+
 def test_a_document_is_the_same_whatever_was_laid_out_before_it(tmp_path, parts_of_one_unit):
     """Long sections split across pages are laid out with the page breaks
     learned from the previous document of the same kind: the bytes must not
