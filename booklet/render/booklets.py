@@ -16,12 +16,16 @@ path first, so a bad one is reported with its record file and line), render
 their HTML with Jinja and write it (write.py), then for each document look
 up the PDF cache by a key over HTML + CSS + fonts + WeasyPrint version +
 variant; render only what is missing (in worker processes when ctx.jobs > 1)
-and copy every PDF into the staging folder.
+and link (or copy) every PDF from the cache into the staging folder.
 
 Nothing here reads the clock: a PDF's dates come from the data (the latest
 record date, or the rubric's year), so identical input gives identical bytes.
 
-Incremental builds, three levels:
+Incremental builds, four levels:
+* per document's HTML: the HTML cache (htmlcache.py) keyed by the template's
+  inputs (a unit sheet's by the rubric, result, unit, signatures and office,
+  looked up before its sheet is built; the others by a canonical digest of
+  their context), so unchanged documents are not rendered with Jinja again;
 * per document: the PDF cache (cache.py) keyed by the rendered HTML, CSS,
   fonts, WeasyPrint version and PDF variant; only documents whose key is new
   are rendered. Each document is laid out alone (a unit sheet too: laying
