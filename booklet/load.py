@@ -321,7 +321,7 @@ def _parse_and_build(path: Path, root: Path, raw: Optional[bytes], rel: str, sch
     data = read_yaml(path, root, local, raw)
     if data is not None and not isinstance(data, dict):
         local.error(Loc(rel, 1, 1), "文件顶层应是“键: 值”的映射。",
-                    "参照 docs/formats.md 的示例书写。", code="top-level")
+                    "参照说明文档《项目与文件格式》的示例书写（booklet docs）。", code="top-level")
         data = None
     obj = None
     if data is not None:

@@ -324,4 +324,4 @@ def _translate(err, path, data) -> tuple[str, str]:
         return (f"{where} 最多 {err.validator_value} 项。", "删去多余的项。")
     if kind in ("minProperties", "maxProperties"):
         return (f"{where} 应当恰好写一个条件。", "例如 `units: {kind: 社区}`。")
-    return (f"{where}：{err.message}", "按 docs/formats.md 修改。")
+    return (f"{where}：{err.message}", "按说明文档《项目与文件格式》修改（booklet docs 显示它在哪里）。")

@@ -198,7 +198,7 @@ def check_rule(r: Rule, problems: Problems, points) -> None:
     for f in kind.required if kind else ():
         if getattr(r, f) in (None, ()):
             problems.error(r.loc, f"规则「{r.id}」（{r.kind}）缺少 {f}。",
-                           FIELD_HINTS.get(f, "按 docs/formats.md 的规则表补上该字段。"),
+                           FIELD_HINTS.get(f, "按说明文档《评分规则词汇》的规则表补上该字段（booklet docs 显示它在哪里）。"),
                            code="rule-field")
     if kind and kind.amount_or_range and (r.amount is None) == (r.range is None):
         problems.error(r.loc, f"规则「{r.id}」要写 amount（固定分值）或 range（范围），二者选一。",

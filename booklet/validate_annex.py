@@ -48,7 +48,7 @@ def check_annex_decl(rubric: Rubric, problems: Problems) -> None:
         form = (v.auto or {}).get("annex")
         if form in _FORM_WORDS and getattr(decl, form) is None:
             problems.error(v.loc, f"一票否决条件 {v.id} 由{_FORM_WORDS[form]}判定，但考核细则没有 annex.{form}。",
-                           f"在考核细则中写上 annex.{form}（见 docs/formats.md“附件数据决定的规则”）。",
+                           f"在考核细则中写上 annex.{form}（见说明文档《附件数据》，booklet docs）。",
                            code="annex-rule")
 
 
@@ -76,7 +76,7 @@ def check_annex_coverage(project: Project, problems: Problems) -> None:
                 assigned = "、".join(rubrics_of[uid]) or "（没有分配考核细则）"
                 problems.warning(data.loc, f"{name}的{words}没有任何考核规则读取（该单位的考核细则：{assigned}），"
                                  "不影响得分。",
-                                 f"在考核细则中用 annex.{form} 声明由它计算的规则（见 docs/formats.md），"
+                                 f"在考核细则中用 annex.{form} 声明由它计算的规则（见说明文档《附件数据》，booklet docs），"
                                  "或删除这个文件。", code="annex-unread")
     for rid, ar in rules.items():
         if ar is None:
@@ -96,7 +96,7 @@ def check_annex_coverage(project: Project, problems: Problems) -> None:
                     else "按空表计算（没有队伍 / 全部漏报）")
             problems.warning(decl.loc, f"考核细则 {rid} 的{what}由{words}计算，但{shown}没有{words}："
                              f"{then}（annex.{form}.missing: {decl.missing}）。",
-                             f"按 docs/annex.md 补上{words}（或用 booklet import 导入）；"
+                             f"按说明文档《附件数据》（booklet docs）补上{words}（或用 booklet import 导入）；"
                              "确实没有时可不处理。", code="annex-lacking")
 
 

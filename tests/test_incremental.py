@@ -97,8 +97,8 @@ def pdfs(ctx) -> dict[str, bytes]:
 
 @pytest.fixture
 def parts_of_one_unit(monkeypatch):
-    """Summary books laid out one unit per part, so that a small project has
-    a book in parts (the example's have 8 units a part)."""
+    """Summary books' unit entries laid out one unit a group to begin with
+    (the example's: 4), so that a small project has groups to cut or join."""
     monkeypatch.setattr(plan, "UNITS_PER_PART", 1)
 
 
@@ -108,7 +108,11 @@ def test_one_changed_record_renders_only_what_shows_it_and_matches_a_clean_build
     first, stats = build(a)
     before = pdfs(first)
     assert len(before) == 8         # 3 sheets, 3 ledgers, 1 summary, 1 blank
-    assert stats["rendered"] == 8 and stats["parts_rendered"] == 4   # ranking + 3 units
+    # every ledger: contents with placeholder numbers, the quarter, contents
+    # with its numbers (3 × 3); the summary: contents twice, ranking, matrix,
+    # and the unit entries, tried in groups of 1, 2 and 3 (all on one page:
+    # no entry after the first begins a page, so no group can end before it)
+    assert stats["rendered"] == 8 and stats["parts_rendered"] == 3 * 3 + 7
 
     change_east(a)
     second, stats = build(a)
@@ -118,11 +122,13 @@ def test_one_changed_record_renders_only_what_shows_it_and_matches_a_clean_build
     summary = "site/" + paths.summary_pdf("mini", "2017-Q1").as_posix()
     changed = {k for k in after if after[k] != before[k]}
     assert changed == {site, ledger, summary}
-    # laid out again: the unit's sheet, its ledger, and of the summary book the
-    # ranking and the part with the unit's sheet; the other parts come from the cache
+    # laid out again: the unit's sheet, of its ledger the quarter, of the
+    # summary book the ranking, the matrix and the group with the unit (east
+    # is third, the groups of the first one and two units come from the
+    # cache); no page moved, so both contents come from the cache
     assert sorted(stats["rendered_paths"]) == sorted(
         p.split("/", 1)[1] for p in (site, ledger, summary))
-    assert stats["parts_rendered"] == 2 and stats["parts_cached"] == 2
+    assert stats["parts_rendered"] == 1 + 3 and stats["parts_cached"] == 2 + 4
 
     b = project(tmp_path / "b")
     change_east(b)
@@ -180,5 +186,97 @@ def test_serve_with_pdf_rebuilds_an_edited_record_through_the_cache(tmp_path, ca
     change_east(root)
     assert serve._build(root, True, state)
     assert "总分：4.5" in total()          # a third missing ledger: 1 point more
-    # east's sheet, its ledger and the summary book (2 of its 4 parts)
+    # east's sheet, its ledger (1 part) and the summary book (3 parts)
     assert "重新排版 PDF 3 份" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- a long summary
+
+LONG_UNITS = [(f"u{n:02d}", f"第{n + 1}社区") for n in range(10)]
+
+
+def long_project(root: Path) -> Path:
+    """Ten units whose summary entries each take about a third of a page, so
+    that the groups of unit entries are cut where an entry begins a page."""
+    units = "\n".join(f"  - {{id: {uid}, name: {name}, kind: 社区}}" for uid, name in LONG_UNITS)
+    config = (CONFIG.split("units:\n")[0] + "units:\n" + units + "\nassign:"
+              + CONFIG.split("assign:")[1])
+    records = {}
+    for n, (uid, _) in enumerate(LONG_UNITS):
+        reason = f"第{n + 1}次走访：" + "台账记录缺失、活动记录不全、排班表未按月更新，" * (4 + n % 3)
+        records[f"assessments/mini/2017-Q1/{uid}.yml"] = (
+            MINI_RECORD.replace("unit: east", f"unit: {uid}")
+            .replace("count: 2", f"count: {1 + n % 4}")
+            .replace("reason: 缺少两本台账", f"reason: {reason}")
+            .replace("reason: 活动记录不全", f"reason: {reason}"))
+    return write_project(root, config=config, records=records)
+
+
+def build_summary(root: Path, clean: bool = False) -> tuple[bytes, dict]:
+    ctx = prepare(root, site_dir=root / "out" / "site", internal_dir=root / "out" / "internal",
+                  jobs=1, clean=clean)
+    [pdf] = build_pdfs(ctx, only=lambda d: d.kind == "summary")
+    return pdf.read_bytes(), dict(booklets.LAST_STATS)
+
+
+def page_texts(pdf: bytes, tmp: Path) -> list[str]:
+    import subprocess
+    f = tmp / "book.pdf"
+    f.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-layout", str(f), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return out.split("\f")[:-1]
+
+
+def test_a_long_summary_in_parts_has_its_contents_right_and_matches_a_clean_build(tmp_path):
+    import re
+    a = long_project(tmp_path / "a")
+    first, stats = build_summary(a)
+    pages = page_texts(first, tmp_path)
+    # the contents name every unit with the page its entry begins on
+    toc = "".join(p for p in pages if "目" in p and "录" in p)
+    starts = {}
+    for _, name in LONG_UNITS:
+        m = re.search(rf"{name}\s*\.*\s*(\d+)\s", toc)
+        assert m, name
+        starts[name] = int(m.group(1))
+        head = [n for n, t in enumerate(pages, 1) if re.search(rf"^\s*{name}\s+(名次|总分)", t, re.M)]
+        assert head and head[0] == starts[name], (name, head, starts[name])
+    assert len(set(starts.values())) > 3          # the entries run over several pages
+    # groups were tried and cut: more unit parts laid out than parts kept
+    assert stats["parts_rendered"] > 6
+
+    change_count = lambda root: (root / "assessments/mini/2017-Q1/u05.yml").write_text(  # noqa: E731
+        (root / "assessments/mini/2017-Q1/u05.yml").read_text(encoding="utf-8")
+        .replace("count: 2", "count: 4"), encoding="utf-8")
+    change_count(a)
+    second, stats = build_summary(a)
+    assert second != first
+    assert stats["parts_cached"] > 0              # some parts did not show the record
+    b = long_project(tmp_path / "b")
+    change_count(b)
+    clean, _ = build_summary(b, clean=True)
+    assert second == clean, "the incremental build differs from a clean build"
+
+
+def test_a_summary_in_parts_looks_like_the_book_laid_out_as_one_document(tmp_path, monkeypatch):
+    """The same book laid out in parts and as one document: the same pixels
+    at 100 dpi, page for page."""
+    import subprocess
+    a = long_project(tmp_path / "a")
+    parts, _ = build_summary(a)
+    monkeypatch.setattr(plan, "qpdf_available", lambda: False)
+    b = long_project(tmp_path / "b")
+    one, stats = build_summary(b)
+    assert stats["parts_rendered"] == 0
+    images = {}
+    for name, pdf in (("parts", parts), ("one", one)):
+        f = tmp_path / f"{name}.pdf"
+        f.write_bytes(pdf)
+        (tmp_path / name).mkdir()
+        subprocess.run(["pdftoppm", "-r", "100", "-png", str(f), str(tmp_path / name / "p")],
+                       check=True)
+        images[name] = sorted((tmp_path / name).glob("*.png"))
+    assert len(images["parts"]) == len(images["one"]) > 4
+    for x, y in zip(images["parts"], images["one"]):
+        assert x.read_bytes() == y.read_bytes(), x.name

@@ -247,7 +247,7 @@ def _check_plausible(roster, src: str, problems: Problems, one_team: bool) -> No
                 problems.error(t.loc, f"读出的{what}是「{value}」，像是表头而不是数据："
                                       "表格的版式没有被正确识别。",
                                "把表头整理成一行列名（队伍名称、队伍类型、姓名、年龄、联系电话、职务、"
-                               "家庭住址），表头上方只留标题，再导入；参见 docs/annex.md。",
+                               "家庭住址），表头上方只留标题，再导入；参见说明文档《附件数据》（booklet docs）。",
                                code="import-implausible")
     members = sum(t.size for t in roster.teams)
     if len(roster.teams) == 1 and members >= ONE_TEAM_LIMIT and not one_team:

@@ -87,7 +87,7 @@ def parse_form(form: str, data: Any, locate: Locate, problems: Problems, *,
     spec = FORM_SPECS[form]
     if data is None:
         problems.error(locate(()), f"{spec.name}文件是空的。",
-                       f"至少写上 unit: {unit_id}，参见 docs/annex.md 的示例。", code="annex-empty")
+                       f"至少写上 unit: {unit_id}，参见说明文档《附件数据》的示例（booklet docs）。", code="annex-empty")
         return None
     schemacheck.errors_at(data, "annex", locate(()).file, problems, locate=locate,
                           part=form, shape_only=True)

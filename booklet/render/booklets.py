@@ -28,9 +28,11 @@ Incremental builds, three levels:
   the sheets of a period out together saved 8 % of their CPU time, but tied
   each sheet's bytes to the others, so one changed record laid out all of
   them again);
-* per part of a book laid out in parts: each part is cached by its own key
-  (pdf.py), so a changed record lays out again only the parts that show it;
-  the book is joined from its parts, the same bytes as a clean build;
+* per part of a book laid out in parts (book.py: a ledger's periods, a
+  summary's ranking, matrix and groups of units, the cover and contents
+  laid out last with the body's page numbers): each part is cached by its
+  own key (pdf.py), so a changed record lays out again only the parts that
+  show it; the book is joined from its parts, the same bytes as a clean build;
 * per build: when ctx.build_id (a hash of every input file) and booklet's own
   code are unchanged, a manifest of the last build's output is replayed
   (manifest.py) without planning or rendering anything.
@@ -115,7 +117,7 @@ def build_pdfs(ctx: BuildContext, only: Optional[Callable[[Doc], bool]] = None) 
                                   roots, ctx.pdf_variant, project_templates=root / "templates")
         parts_cache = PdfCache(ctx.cache_dir, reuse_parts=not ctx.clean)
         jobs = [RenderJob(i, html_for(env, d), d.html_path.resolve().as_uri(), d.origin, key,
-                          d.parts, d.sig, part_key=part_key, part_cache=parts_cache)
+                          d.book, d.sig, part_key=part_key, part_cache=parts_cache)
                 for i, (key, d) in enumerate(todo.items())]
 
         def store(key: str, pdf: bytes, n_pages: int) -> None:

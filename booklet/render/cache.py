@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 # Bump when the writer changes in a way that changes PDF bytes for the same HTML.
-CODE_VERSION = "booklet-pdf-3"
+CODE_VERSION = "booklet-pdf-4"
 PRUNE_AFTER_S = 14 * 24 * 3600
 CODE_SUFFIXES = (".py", ".html", ".css", ".js", ".svg", ".json", ".yml")
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -84,14 +84,16 @@ class PdfCache:
         os.replace(tmp, meta)
         return p
 
-    def save_part(self, key: str, pdf: bytes, marks: list) -> None:
-        """A laid-out part of a book, with its pages' bookmarks and heights
-        (merge.PageMarks: floats survive JSON exactly)."""
+    def save_part(self, key: str, pdf: bytes, marks: list, cut: Optional[tuple] = None) -> None:
+        """A laid-out part of a book, with its pages' bookmarks, heights and
+        anchors (merge.PageMarks: floats survive JSON exactly), and where a
+        group of unit entries was cut (book.cut_units)."""
         self.put(key, pdf, len(marks),
-                 {"marks": [[list(m.bookmarks), m.height] for m in marks]})
+                 {"marks": [[list(m.bookmarks), m.height, list(m.anchors)] for m in marks],
+                  "cut": list(cut) if cut is not None else None})
 
-    def load_part(self, key: str) -> Optional[tuple[bytes, list]]:
-        """(PDF bytes, merge.PageMarks of its pages) of a cached part, or None."""
+    def load_part(self, key: str) -> Optional[tuple[bytes, list, Optional[tuple]]]:
+        """(PDF bytes, merge.PageMarks of its pages, cut) of a cached part, or None."""
         from .merge import PageMarks
         if not self.reuse_parts:
             return None
@@ -99,12 +101,13 @@ class PdfCache:
             meta = json.loads(self.meta_path(key).read_text())
             pdf = self.path(key).read_bytes()
             marks = [PageMarks([(lvl, label, tuple(pos), state)
-                                for lvl, label, pos, state in bookmarks], height)
-                     for bookmarks, height in meta["marks"]]
+                                for lvl, label, pos, state in bookmarks], height, anchors)
+                     for bookmarks, height, anchors in meta["marks"]]
+            cut = tuple(meta["cut"]) if meta["cut"] is not None else None
         except (OSError, ValueError, KeyError, TypeError):
             return None
         self.touch([key])
-        return pdf, marks
+        return pdf, marks, cut
 
     def copy_to(self, key: str, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)

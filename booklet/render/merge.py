@@ -1,16 +1,18 @@
 """Join PDF parts rendered one after another into one book, with qpdf.
 
-Big books (the town summary: 44 units × 5 pages, 200–300 pages) are laid out
-in parts of a few units each: WeasyPrint keeps every laid-out page in memory
-(about 1.6 MB a page of dense CJK table), so one 300-page layout needs more
-than 700 MB, and its time grows faster than its length. Each part is
-rendered knowing the page number it starts on (`counter-set: page N` and the
-side it starts on), so page numbers run on and the duplex margins alternate
-correctly; qpdf then joins the parts (keeping the first part's catalog:
-language, metadata, output intent) and the outline of the whole book is
-written into the joined file. Each part is cached by its own key (pdf.py,
-cache.py), so a book whose data changed in one part is joined from the
-parts laid out before and the one laid out again.
+Books are laid out in parts (book.py: a ledger's periods, a summary's
+ranking, matrix and groups of unit entries, the cover and contents last):
+WeasyPrint keeps every laid-out page in memory (about 1.6 MB a page of dense
+CJK table), so one 300-page layout needs more than 700 MB, its time grows
+faster than its length, and one changed record would lay out the whole book
+again. Each part is rendered knowing the page number it starts on
+(`counter-set: page N` and the side it starts on), so page numbers run on
+and the duplex margins alternate correctly; qpdf then joins the parts
+(keeping the first part's catalog: language, metadata, output intent) and
+the outline of the whole book is written into the joined file. Each part is
+cached by its own key (pdf.py, cache.py), so a book whose data changed in
+one part is joined from the parts laid out before and the one laid out
+again.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import json
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -32,6 +34,7 @@ class PageMarks:
     """What the outline needs of a laid-out page (duck-types weasyprint's Page)."""
     bookmarks: list
     height: float
+    anchors: list = field(default_factory=list)     # ids of the elements it begins
 
 
 class _Marks:
@@ -144,6 +147,15 @@ def extract_pages(carrier: bytes, source: Path, pages: list[int], tree: list) ->
         joined = d / "joined.pdf"
         _run(str(head), "--deterministic-id", "--pages", str(source), ranges, "--", str(joined))
         return _with_outline(joined, tree, d / "out.pdf", d)
+
+
+def keep_pages(pdf: bytes, n: int) -> bytes:
+    """The first `n` pages of `pdf` (its catalog kept), deterministically."""
+    with tempfile.TemporaryDirectory(prefix="booklet-keep-") as tmp:
+        src, out = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
+        src.write_bytes(pdf)
+        _run(str(src), "--deterministic-id", "--pages", str(src), f"1-{n}", "--", str(out))
+        return out.read_bytes()
 
 
 def merge_parts(parts: list[bytes], tree: list) -> bytes:

@@ -16,8 +16,10 @@ tried first, so most documents need a single layout.
 
 Two shapes of job:
 * one document → one PDF;
-* a long book in `parts` (see merge.py): laid out part by part with running
-  page numbers, joined with qpdf (bounded memory). Each part is cached by its
+* a book (a ledger, a summary) in parts (`job.book`, see book.py): the body
+  laid out part by part with running page numbers, then the cover and
+  contents with the body's page numbers, joined with qpdf (merge.py;
+  bounded memory). Each part is cached by its
   own key (its HTML, which holds its first page number and so its side, plus
   what decides the bytes, see cache.render_key): a changed record lays out
   again only the parts that show it (and those after it, when it changes
@@ -35,27 +37,30 @@ import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Protocol
+from typing import TYPE_CHECKING, Callable, Optional, Protocol
 from urllib.parse import urljoin
 
 from ..errors import BookletError
 from ..model import Loc
 from .fetcher import SafeFetcher, unwrap_fetch_error
 
+if TYPE_CHECKING:
+    from .book import Book
+
 MAX_PASSES = 4
 
 
 @dataclass
 class RenderJob:
-    """One document to render. `html_for(breaks, part, page_start)` gives its
-    HTML (without a stylesheet link) for a set of page-break rows; with
-    `parts` > 1 the document is laid out part by part (see merge.py)."""
+    """One document to render. `html_for(breaks, part, page_start, pages)`
+    gives its HTML (without a stylesheet link) for a set of page-break rows;
+    with a `book` the document is laid out part by part (see book.py)."""
     index: int
-    html_for: Callable[[frozenset, Optional[int], Optional[int]], str]
+    html_for: Callable[..., str]
     base_url: str
     origin: Loc
     key: str
-    parts: int = 0
+    book: Optional["Book"] = None    # a book laid out in parts (book.py)
     sig: tuple = ()                  # documents alike in layout (template, rubrics)
     # a book in parts: key of a part from its HTML (without breaks), and the
     # cache of laid-out parts (None: every part is laid out)
@@ -65,8 +70,8 @@ class RenderJob:
 
 class PartCache(Protocol):
     """Laid-out parts of books, by key (see cache.PdfCache)."""
-    def load_part(self, key: str) -> Optional[tuple[bytes, list]]: ...
-    def save_part(self, key: str, pdf: bytes, marks: list) -> None: ...
+    def load_part(self, key: str) -> Optional[tuple[bytes, list, Optional[tuple]]]: ...
+    def save_part(self, key: str, pdf: bytes, marks: list, cut: Optional[tuple]) -> None: ...
 
 
 @dataclass
@@ -110,7 +115,8 @@ class Renderer:
                                        fix="检查该样式表；删除项目中的改写即恢复默认样式。")
                 raise err from None
 
-    def _layout(self, job: RenderJob, fetcher, part: Optional[int], page_start: Optional[int]):
+    def _layout(self, job: RenderJob, fetcher, part, page_start: Optional[int],
+                pages: Optional[dict] = None):
         """Lay out, with merged cells split where pages begin. The breaks of
         the last document of the same kind (same template and rubric: same
         rows, so mostly the same pages) are tried first, which spares the
@@ -121,7 +127,7 @@ class Renderer:
         breaks: frozenset = learned
         document = None
         for n in range(MAX_PASSES):
-            html = job.html_for(breaks, part, page_start)
+            html = job.html_for(breaks, part, page_start, pages)
             document = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(
                 font_config=self.font_config, stylesheets=self.css)
             needed, wasted, seen = _inspect_rows(document)
@@ -158,8 +164,8 @@ class Renderer:
         gc_was = gc.isenabled()
         gc.disable()
         try:
-            if job.parts > 1:
-                pdf, pages = self._render_parts(job, fetcher)
+            if job.book is not None:
+                pdf, pages = self._render_book(job, fetcher)
                 return [(job.key, pdf, pages)]
             document = self._layout(job, fetcher, None, None)
             self.pages_laid_out += len(document.pages)
@@ -175,34 +181,87 @@ class Renderer:
             if gc_was:
                 gc.enable()
 
-    def _render_parts(self, job: RenderJob, fetcher) -> tuple[bytes, int]:
-        from .merge import PageMarks, bookmark_tree, merge_parts
+    def _part(self, job: RenderJob, fetcher, spec: dict, start: int, pages: Optional[dict]):
+        """(PDF, merge.PageMarks, cut) of one part of a book, from the part
+        cache when its HTML was laid out before; `cut` is book.cut_units's
+        answer (the pages kept when a group of unit entries was cut)."""
+        from .book import cut_units, page_tops
+        from .merge import PageMarks, keep_pages
 
-        pdfs, marks = [], []
-        start = 1
-        for part in range(job.parts):
-            key = cached = None
-            if job.part_key is not None:
-                key = job.part_key(job.html_for(frozenset(), part, start))
-                if job.part_cache is not None:
-                    cached = job.part_cache.load_part(key)
-            if cached is not None:
-                pdf, part_marks = cached
-                self.parts_cached += 1
-            else:
-                document = self._layout(job, fetcher, part, start)
-                pdf = document.write_pdf(**self._options(key or f"{job.key}:{part}"))
-                part_marks = [PageMarks(p.bookmarks, p.height) for p in document.pages]
-                del document
-                gc.collect()
-                self.parts_rendered += 1
-                self.pages_laid_out += len(part_marks)
-                if key is not None and job.part_cache is not None:
-                    job.part_cache.save_part(key, pdf, part_marks)
+        key = cached = None
+        if job.part_key is not None:
+            key = job.part_key(job.html_for(frozenset(), spec, start, pages))
+            if job.part_cache is not None:
+                cached = job.part_cache.load_part(key)
+        if cached is not None:
+            self.parts_cached += 1
+            return cached
+        document = self._layout(job, fetcher, spec, start, pages)
+        pdf = document.write_pdf(**self._options(key or f"{job.key}:{start}"))
+        marks = [PageMarks(p.bookmarks, p.height, sorted(p.anchors)) for p in document.pages]
+        cut = cut_units(job.book, spec, page_tops(document)) if job.book else None
+        del document
+        gc.collect()
+        self.parts_rendered += 1
+        self.pages_laid_out += len(marks)
+        if cut is not None:
+            pdf, marks = keep_pages(pdf, cut[0]), marks[:cut[0]]
+        if key is not None and job.part_cache is not None:
+            job.part_cache.save_part(key, pdf, marks, cut)
+        return pdf, marks, cut
+
+    def _body(self, job: RenderJob, fetcher, first: int) -> tuple[list, list]:
+        """The body parts of a book from page `first`: (PDFs, PageMarks)."""
+        from .book import anchor_pages
+
+        book = job.book
+        assert book is not None
+        specs = list(book.body)
+        pdfs: list[bytes] = []
+        marks: list = []
+        n = 0
+        while n < len(specs):
+            spec = specs[n]
+            start = first + len(marks)
+            known = anchor_pages(marks, first) if marks else {}
+            pdf, part_marks, cut = self._part(job, fetcher, spec, start, known)
+            if spec.get("name") == "units" and cut is None and spec["hi"] < len(book.units):
+                # no entry after the first begins a page: a bigger group
+                specs[n] = {**spec, "hi": min(len(book.units), spec["lo"] + 2 * (spec["hi"] - spec["lo"]))}
+                continue
             pdfs.append(pdf)
             marks += part_marks
-            start += len(part_marks)
-        return merge_parts(pdfs, bookmark_tree(marks)), start - 1
+            hi = cut[1] if cut is not None else spec.get("hi")
+            if spec.get("name") == "units" and hi is not None and hi < len(book.units) \
+                    and n + 1 == len(specs):
+                specs.append(book.units_part(hi))
+            n += 1
+        return pdfs, marks
+
+    def _render_book(self, job: RenderJob, fetcher) -> tuple[bytes, int]:
+        """A book in parts, the front matter laid out last (see book.py)."""
+        from .book import anchor_pages
+        from .merge import bookmark_tree, merge_parts
+
+        book = job.book
+        assert book is not None
+        _, front_marks, _ = self._part(job, fetcher, book.front, 1, None)
+        n_front = len(front_marks)
+        for _ in range(MAX_PASSES):
+            pdfs, marks = self._body(job, fetcher, n_front + 1)
+            pages = {a: str(p) for a, p in anchor_pages(marks, n_front + 1).items()}
+            front, front_marks, _ = self._part(job, fetcher, book.front, 1, pages)
+            if len(front_marks) == n_front:
+                break
+            n_front = len(front_marks)
+        else:
+            # the contents' length never settled (numbers one digit longer
+            # wrapping a line, back and forth): the book as one document
+            document = self._layout(job, fetcher, None, None)
+            self.pages_laid_out += len(document.pages)
+            return document.write_pdf(**self._options(job.key)), len(document.pages)
+        all_marks = front_marks + marks
+        return merge_parts([front, *pdfs], bookmark_tree(all_marks)), len(all_marks)
 
 
 # WeasyPrint (70) names an image XObject `i<md5 of its absolute URL><0|1>`:

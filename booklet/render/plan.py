@@ -31,12 +31,13 @@ from ..periods import sort_key as period_sort_key
 from ..scoring.result import Result
 from ..textfmt import fmt_date, fmt_signed
 from .fetcher import print_photo, resolve_photo
+from .book import Book
 from .ledger import ledger_context
 from .merge import qpdf_path
 from .sheet import Sheet, title_lines
 from .summary import summary_context
 
-UNITS_PER_PART = 60                 # summary books of more units are laid out in parts
+UNITS_PER_PART = 4                  # unit entries a part of a summary book is laid out with
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Doc:
     assets: dict[str, Path] = field(default_factory=dict)   # "_assets/x.jpg" -> file
     html: str = ""                  # rendered, with CSS_MARK
     key: str = ""
-    parts: int = 0                  # > 1: laid out in parts (big books)
+    book: Optional[Book] = None     # laid out in parts (book.py), None: one document
     batch: Optional[tuple] = None   # unit sheets laid out together (rubric, period)
     html_root: Optional[Path] = None   # where its print HTML goes (None: beside the PDF)
 
@@ -253,12 +254,10 @@ class _Planner:
         results = sorted(results, key=lambda r: (r.rank is None, r.rank or 0,
                                                  self.unit_order.get(r.unit_id, 1 << 30),
                                                  r.unit_id))
-        long = len(results) > UNITS_PER_PART and qpdf_available()
         word = total_word(rubric, results[0] if results else None)
         dates = [r.date for r in results if r.date]
         created = _w3c(max(dates) if dates else None, Period.parse(period).year)
-        ctx = summary_context(rubric, period, results, total_word=word,
-                              part_of=lambda n: 1 + n // UNITS_PER_PART if long else 0)
+        ctx = summary_context(rubric, period, results, total_word=word)
         ctx.update({
             "doc": self._doc_meta("summary", f"{rubric.title}（{period_label(period)}考核汇总）",
                                   created, rubric),
@@ -268,10 +267,15 @@ class _Planner:
             "as_of": self.ctx.project.as_of,        # 数据截至 (booklet/asof.py)
             # the rubric's notes (003 （六）考评分类, 相关说明) after the ranking
             "notes_sheet": self._sheet(rubric, None, "n", True)})
-        parts = 1 + (len(results) + UNITS_PER_PART - 1) // UNITS_PER_PART if long else 0
+        book = None
+        if qpdf_available():
+            book = Book({"name": "front"}, [{"name": "ranking"}, {"name": "matrix"}],
+                        units=[u["anchor"] for u in ctx["units"]], group=UNITS_PER_PART)
+            if book.units:
+                book.body.append(book.units_part(0))
         return Doc("summary", self.ctx.site_dir, paths.summary_pdf(rubric.id, period),
                    "print/summary.html", ctx, rubric.loc, weight=2 + len(results),
-                   parts=parts)
+                   book=book)
 
     def ledger(self, rubric: Rubric, unit: Unit, volume: int, volumes: int) -> Doc:
         results = self.results_by.get((rubric.id, unit.id), [])
@@ -292,6 +296,10 @@ class _Planner:
             "total_word": total_word(rubric, results[0] if results else None),
         }
         doc.origin = recs[0].loc if recs else rubric.loc
+        if qpdf_available():
+            doc.book = Book({"name": "front"},
+                            [{"name": "period", "index": i} for i in range(len(book["parts"]))]
+                            + ([{"name": "annexes"}] if annex else []))
         return doc
 
     def plan(self) -> list[Doc]:

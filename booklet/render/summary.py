@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Callable, Optional
+from typing import Optional
 
 from ..model import Rubric
 from ..periods import label as period_label
@@ -243,16 +243,13 @@ def _unit_entry(rubric: Rubric, labels: dict[str, tuple[str, str]], res: Result,
 
 # ---------------------------------------------------------------- the book
 
-def summary_context(rubric: Rubric, period: str, results: list[Result], *, total_word: str,
-                    part_of: Callable[[int], int]) -> dict:
-    """The template data of the summary book; `results` in rank order;
-    `part_of(n)` is the book part the n-th unit entry is laid out in (0: one
-    document, no parts)."""
+def summary_context(rubric: Rubric, period: str, results: list[Result], *,
+                    total_word: str) -> dict:
+    """The template data of the summary book; `results` in rank order."""
     anchors = {r.unit_id: f"u-{r.unit_id}" for r in results}
     dates = sorted(r.date for r in results if r.date)
     labels = item_labels(rubric)
-    units = [_unit_entry(rubric, labels, r, anchors[r.unit_id]) | {"part": part_of(n)}
-             for n, r in enumerate(results)]
+    units = [_unit_entry(rubric, labels, r, anchors[r.unit_id]) for r in results]
     return {
         "period_label": period_label(period),
         "cover_date": fmt_date(dates[-1]) if dates else "",

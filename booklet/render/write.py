@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import jinja2
 from markupsafe import Markup
@@ -39,19 +39,23 @@ def load_css(env) -> str:
     return "\n".join(parts)
 
 
-def render_html(env, doc: Doc, breaks: frozenset = frozenset(), part: Optional[int] = None,
-                 page_start: Optional[int] = None) -> str:
+def render_html(env, doc: Doc, breaks: frozenset = frozenset(), part: Any = None,
+                page_start: Optional[int] = None, pages: Optional[dict] = None) -> str:
+    """The document's HTML; for one part of a book in parts (book.py) `part`
+    is its spec, `page_start` its first page and `pages` the page numbers of
+    anchors outside it that it prints (None in the cover and contents: the
+    placeholder pass)."""
     return env.get_template(doc.template).render(**doc.context, breaks=breaks,
                                                  css_link=Markup(CSS_MARK), part=part,
-                                                 page_start=page_start)
+                                                 page_start=page_start, toc_pages=pages)
 
 
-def html_for(env, doc: Doc) -> Callable[[frozenset, Optional[int], Optional[int]], str]:
-    def html_for(breaks: frozenset, part: Optional[int] = None,
-                 page_start: Optional[int] = None) -> str:
+def html_for(env, doc: Doc) -> Callable[..., str]:
+    def html_for(breaks: frozenset, part: Any = None, page_start: Optional[int] = None,
+                 pages: Optional[dict] = None) -> str:
         if not breaks and part is None and page_start is None:
             return doc.html.replace(CSS_MARK, "")
-        return render_html(env, doc, breaks, part, page_start).replace(CSS_MARK, "")
+        return render_html(env, doc, breaks, part, page_start, pages).replace(CSS_MARK, "")
     return html_for
 
 
