@@ -129,10 +129,10 @@ def run_mutant(rel: str, data: bytes, base: Project, work: Path) -> None:
     config, rubrics, records, annex = base.config, dict(base.rubrics), [], base.annex
     try:
         if rel == "booklet.yml":
-            config, _ = _load_file(path, work, "booklet", build_config, problems)
+            config = _load_file(path, work, "booklet", build_config, problems)
             records = base.records[::40]
         elif rel.startswith("rubrics/"):
-            rubric, _ = _load_file(path, work, "rubric", build_rubric, problems)
+            rubric = _load_file(path, work, "rubric", build_rubric, problems)
             rid = Path(rel).stem
             rubrics.pop(rid, None)
             if rubric is not None:
@@ -141,10 +141,11 @@ def run_mutant(rel: str, data: bytes, base: Project, work: Path) -> None:
         elif rel.startswith("assessments/annex/"):
             annex, annex_problems = load_annex(work, base.config)
             problems.extend(annex_problems)
-            unit = rel.split("/")[2]
+            parts = rel.split("/")      # assessments/annex/[<year>/]<unit>/<form>.yml
+            unit = parts[3] if parts[2].isdigit() else parts[2]
             records = [r for r in base.records if r.unit == unit][:4]
         else:
-            record, _ = _load_file(path, work, "record", build_record, problems)
+            record = _load_file(path, work, "record", build_record, problems)
             records = [record] if record is not None else []
         if config is None:
             _check_problems(problems, rel)
