@@ -330,7 +330,7 @@ class Rubric:
 
 # ---------------------------------------------------------------- records
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     rule: str
     item: Optional[str] = None         # None: a rubric-wide bonus / extra deduction
@@ -357,7 +357,7 @@ class Finding:
         return self.key_locs.get(key, self.loc)
 
 
-@dataclass
+@dataclass(slots=True)
 class VetoFinding:
     condition: str
     reason: str = ""
@@ -365,21 +365,21 @@ class VetoFinding:
     loc: Loc = NOWHERE
 
 
-@dataclass
+@dataclass(slots=True)
 class Note:
     text: str
     internal: bool = False
     loc: Loc = NOWHERE                 # the line of its text
 
 
-@dataclass
+@dataclass(slots=True)
 class Signatures:
     unit: Optional[str] = None
     assessors: tuple[str, ...] = ()
     leader: Optional[str] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class SelfAssessment:
     findings: list[Finding] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)   # item id -> 自评情况
@@ -387,7 +387,7 @@ class SelfAssessment:
     note_locs: dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     rubric: str
     unit: str

@@ -142,3 +142,21 @@ def test_a_site_stylesheet_override_cannot_load_outside_files(tmp_path):
     (p,) = err.problems.errors
     assert p.code == "site-ref" and p.loc.file == "templates/site/site.css"
     assert p.loc.line == (THEME_DIR / "site/site.css").read_text(encoding="utf-8").count("\n") + 2
+
+
+def test_an_unsafe_attribute_late_in_the_unit_pages_is_still_refused(tmp_path):
+    """The site remembers attributes the sandbox allowed (per type and name);
+    an attribute it refuses stays refused on every page, also after the
+    first pages have filled that memory."""
+    root = write_project(tmp_path / "p")
+    override(root, "site/unit.html", _at_end_of_main)
+    err = build_fails(root)
+    (p,) = err.problems.errors
+    assert p.code == "template-unsafe"
+    assert str(p.loc).startswith("templates/site/unit.html:")
+    assert "不能执行代码" in p.what
+
+
+def _at_end_of_main(text: str) -> str:
+    at = text.rindex("{% endblock %}")
+    return (text[:at] + '{{ (cards|map(attribute="view")).gi_frame.f_globals }}\n' + text[at:])

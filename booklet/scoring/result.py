@@ -14,7 +14,7 @@ from ..model import Loc, NOWHERE
 from ..periods import year_label
 
 
-@dataclass
+@dataclass(slots=True)
 class Adjustment:
     kind: str                      # the rule kind: deduct, earn, bonus, zero, trend, …
     rule_id: str
@@ -64,7 +64,7 @@ class ItemScore:
         return lost if lost > 0 else Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)
 class VetoHit:
     id: str
     text: str

@@ -21,6 +21,8 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Optional
 
+from jinja2.sandbox import SandboxedEnvironment
+
 from .. import paths
 from ..annex.forms import FORM_SPECS
 from ..buildctx import BuildContext
@@ -33,6 +35,7 @@ from ..scoring.result import ItemScore
 from . import charts, rules as rulewords
 from .privacy import public_results, public_text
 from .tables import write_csv, write_xlsx
+from .unitpage import adjustment_view, section_rows
 from .views import SiteData, UnitView, pts
 
 ASSETS = PurePosixPath("assets")
@@ -65,7 +68,11 @@ class _Site:
             adjustment_label=rulewords.adjustment_label,
             origin_text=rulewords.origin_text,
             KIND_NAMES=rulewords.KIND_NAMES,
+            adj_view=adjustment_view,
+            section_rows=self._section_rows,
         )
+        self._titles: dict[str, str] = {}       # item titles, worked out once a build
+        _fast_attributes(self.env)
         self.custom = self.env.project_templates      # the project's templates/ (or None)
         site_dir = self.custom / "site" if self.custom else None
         self.overrides = sorted(p for p in site_dir.rglob("*") if p.is_file()) \
@@ -82,6 +89,9 @@ class _Site:
             "pdf": bool(ctx.pdf),
             "rubrics": [(rb.id, rb.title) for rb in self.data.rubric_order],
         }
+
+    def _section_rows(self, rubric, scores, earned):
+        return section_rows(self.env, rubric, scores, earned, self._titles)
 
     # ----------------------------------------------------------------- output
 
@@ -245,6 +255,37 @@ class _Site:
                     rubrics=self.data.rubric_order,
                     n_records=len(project.records), n_inspections=inspections,
                     n_units=len(project.config.units), n_results=len(self.ctx.results))
+
+
+def _fast_attributes(env) -> None:
+    """Remember, per (type, attribute name), that the sandbox allowed an
+    attribute, so the 5,000 unit pages do not ask again for every lookup.
+    The sandbox's verdict depends on the type and the name only
+    (SandboxedEnvironment.is_safe_attribute); a subclass that decides
+    otherwise keeps the full check."""
+    if type(env).is_safe_attribute is not SandboxedEnvironment.is_safe_attribute:
+        return
+    full = env.getattr
+    allowed: set[tuple[type, str]] = set()
+
+    def getattr_(obj, attribute):
+        key = (type(obj), attribute)
+        if key in allowed:
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        value = full(obj, attribute)
+        if isinstance(attribute, str) and env.is_safe_attribute(obj, attribute, None):
+            try:
+                getattr(obj, attribute)         # a real attribute, not a key of a dict
+            except Exception:  # noqa: BLE001 - not one: keep the full check
+                pass
+            else:
+                allowed.add(key)
+        return value
+
+    env.getattr = getattr_
 
 
 def _min_span(view) -> float:

@@ -13,13 +13,12 @@ openpyxl.
 """
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from ..periods import label as period_label
 from ..scoring.report import csv_text
@@ -86,7 +85,10 @@ def _col(i: int) -> str:
     return name
 
 
-def _sheet_xml(header: list[str], rows: Iterable[list], widths: list[int]) -> bytes:
+def _sheet_chunks(header: list[str], rows: Iterable[list], widths: list[int],
+                 every: int = 2000) -> Iterator[bytes]:
+    """The worksheet's XML in pieces of `every` rows, so a 300,000-row item
+    sheet is never held in memory whole (the bytes are the same as one string)."""
     letters = [_col(i) for i in range(max(len(header), len(widths)))]
     out = [_HEAD, f"<worksheet {_NS}>",
            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
@@ -112,8 +114,11 @@ def _sheet_xml(header: list[str], rows: Iterable[list], widths: list[int]) -> by
                 num = pts(v) if isinstance(v, Decimal) else str(v)
                 cells.append(f'<c r="{ref}"><v>{num}</v></c>')
         out.append(f'<row r="{n}">' + "".join(cells) + "</row>")
+        if len(out) >= every:
+            yield "".join(out).encode("utf-8")
+            out = []
     out.append("</sheetData></worksheet>")
-    return "".join(out).encode("utf-8")
+    yield "".join(out).encode("utf-8")
 
 
 _STYLES = (_HEAD + '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -185,14 +190,17 @@ def write_xlsx(data: SiteData, path: Path, stamp: Optional[date]) -> None:
                   (_HEAD + f'<Relationships xmlns="{_PKG_REL}">' + "".join(rels)
                    + "</Relationships>").encode()))
     files.append(("xl/styles.xml", _STYLES.encode()))
-    for i, (_name, header, rows, widths) in enumerate(sheets, 1):
-        files.append((f"xl/worksheets/sheet{i}.xml", _sheet_xml(header, rows, widths)))
+    parts: list[tuple[str, Iterable[bytes]]] = [(name, [body]) for name, body in files]
+    parts += [(f"xl/worksheets/sheet{i}.xml", _sheet_chunks(header, rows, widths))
+              for i, (_name, header, rows, widths) in enumerate(sheets, 1)]
 
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, body in files:
+    # written straight to the file, each sheet as it is made (a 5,000-unit
+    # town's item sheet is some 150 MB of XML)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, chunks in parts:
             zi = zipfile.ZipInfo(name, date_time=(max(ts.year, 1980), ts.month, ts.day, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
-            z.writestr(zi, body)
-    path.write_bytes(buf.getvalue())
+            with z.open(zi, "w") as dest:
+                for chunk in chunks:
+                    dest.write(chunk)
