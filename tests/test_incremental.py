@@ -151,7 +151,7 @@ def test_unchanged_documents_take_their_html_from_the_cache_and_a_revert_restore
         tmp_path):
     """The print HTML of a document whose template inputs did not change comes
     from the HTML cache (nothing is rendered with Jinja for it); the kept HTML
-    and the PDFs are still those of a clean build. PDFs are linked from the
+    and the PDFs are still those of a clean build. PDFs are copied from the
     PDF cache into the output: writing the next build over them must not
     change the cached files, so going back to the old record gives back the
     first build's bytes."""
@@ -172,7 +172,7 @@ def test_unchanged_documents_take_their_html_from_the_cache_and_a_revert_restore
     assert pdfs(second) == pdfs(clean)
 
     # back to the old record: the first build's output is replayed from the
-    # caches (linked); then a third deduction is built over those links
+    # caches; then a third deduction is built over those copies
     (a / EAST).write_text(original, encoding="utf-8")
     third, stats = build(a)
     assert stats.get("fast") and stats["rendered"] == 0
@@ -328,3 +328,21 @@ def test_a_summary_in_parts_looks_like_the_book_laid_out_as_one_document(tmp_pat
     assert len(images["parts"]) == len(images["one"]) > 4
     for x, y in zip(images["parts"], images["one"]):
         assert x.read_bytes() == y.read_bytes(), x.name
+
+
+def test_a_published_pdf_edited_in_place_does_not_reach_the_cache(tmp_path):
+    """An office may open a published PDF and save it in place (or a sync tool
+    may rewrite it). The next build must still write the PDF a clean build
+    writes: outputs are copies of the cache entries, never hard links to them."""
+    a = project(tmp_path / "a")
+    first, _ = build(a)
+    before = pdfs(first)
+    west = Path(first.site_dir) / paths.sheet_pdf("mini", "2017-Q1", "west")
+    with open(west, "r+b") as f:                 # same file, new bytes
+        f.seek(200)
+        f.write(b"EDITED BY HAND")
+    change_east(a)                               # west's sheet does not change
+    second, stats = build(a)
+    assert stats["rendered"] >= 1
+    key = "site/" + paths.sheet_pdf("mini", "2017-Q1", "west").as_posix()
+    assert pdfs(second)[key] == before[key]

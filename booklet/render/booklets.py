@@ -16,7 +16,7 @@ path first, so a bad one is reported with its record file and line), render
 their HTML with Jinja and write it (write.py), then for each document look
 up the PDF cache by a key over HTML + CSS + fonts + WeasyPrint version +
 variant; render only what is missing (in worker processes when ctx.jobs > 1)
-and link (or copy) every PDF from the cache into the staging folder.
+and copy every PDF from the cache into the staging folder.
 
 Nothing here reads the clock: a PDF's dates come from the data (the latest
 record date, or the rubric's year), so identical input gives identical bytes.

@@ -39,17 +39,14 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
-def link_or_copy(src: Path, target: Path) -> None:
-    """Put the immutable cache file `src` at `target` (a new file in a staging
-    folder): a hard link where the file system allows it, else a copy. Cache
-    files are never rewritten in place (put() replaces them), so the output
-    keeps its bytes whatever the cache does later."""
-    # never write through an existing file: it may be a link to a cache entry
+def fresh_copy(src: Path, target: Path) -> None:
+    """Put a copy of the cache file `src` at `target` (in a staging folder).
+    A copy, not a hard link: an office may open a published PDF and save it in
+    place (or a sync tool may rewrite it), and that must never reach back into
+    the cache, which later builds copy from. Copying the example's ~60 MB costs
+    a fraction of a second."""
     target.unlink(missing_ok=True)
-    try:
-        os.link(src, target)
-    except OSError:
-        shutil.copyfile(src, target)
+    shutil.copyfile(src, target)
 
 
 def render_key(html: str, css: str, fonts: Iterable[str], engine: str,
@@ -124,7 +121,7 @@ class PdfCache:
 
     def copy_to(self, key: str, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(self.path(key), target)
+        fresh_copy(self.path(key), target)
 
     def touch(self, keys: Iterable[str]) -> None:
         """Mark entries as used (their mtime is their last use)."""

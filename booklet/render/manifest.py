@@ -16,7 +16,7 @@ from typing import Optional
 
 from ..buildctx import BuildContext
 from . import fonts
-from .cache import PRUNE_AFTER_S, PdfCache, code_hash, link_or_copy
+from .cache import PRUNE_AFTER_S, PdfCache, code_hash, fresh_copy
 from .plan import Doc
 from .write import CSS_MARK
 
@@ -115,14 +115,14 @@ class Manifest:
         for c in css:
             target = roots[c["root"]] / c["rel"]
             target.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(self.text_path(c["sha"]), target)
+            fresh_copy(self.text_path(c["sha"]), target)
         for e in entries:
             pdf = roots[e["root"]] / e["rel"]
             pdf.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(cache.path(e["key"]), pdf)
+            fresh_copy(cache.path(e["key"]), pdf)
             html = roots[e["html_root"]] / e["html_rel"]
             html.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(self.text_path(e["html"]), html)
+            fresh_copy(self.text_path(e["html"]), html)
             for name, src in e["assets"].items():
                 target = html.parent / name
                 if not target.exists():

@@ -66,7 +66,7 @@ def _write_if_changed(path: Path, data: bytes) -> None:
             return
     except OSError:
         pass
-    path.unlink(missing_ok=True)    # it may be a link to a cache entry (cache.link_or_copy)
+    path.unlink(missing_ok=True)    # never write through an existing file
     path.write_bytes(data)
 
 
