@@ -49,6 +49,28 @@ def fresh_copy(src: Path, target: Path) -> None:
     shutil.copyfile(src, target)
 
 
+def prune_files(folder: Path, pattern: str, keep: set[str], older_than_s: float,
+                also: tuple[str, ...] = ()) -> int:
+    """Delete the cache files `pattern` in `folder` whose stem is not in `keep`
+    and that were not used for `older_than_s` (with their `also` siblings)."""
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than_s
+    removed = 0
+    for p in folder.glob(pattern):
+        if p.stem in keep:
+            continue
+        try:
+            if p.stat().st_mtime < cutoff:
+                p.unlink()
+                for suffix in also:
+                    p.with_suffix(suffix).unlink(missing_ok=True)
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 def render_key(html: str, css: str, fonts: Iterable[str], engine: str,
                variant: Optional[str]) -> str:
     h = hashlib.sha256()
@@ -134,18 +156,4 @@ class PdfCache:
 
     def prune(self, keep: set[str], older_than_s: float = PRUNE_AFTER_S) -> int:
         """Delete entries not used by this build and unused for a while."""
-        if not self.dir.is_dir():
-            return 0
-        cutoff = time.time() - older_than_s
-        removed = 0
-        for p in self.dir.glob("*/*.pdf"):
-            if p.stem in keep:
-                continue
-            try:
-                if p.stat().st_mtime < cutoff:
-                    p.unlink()
-                    p.with_suffix(".json").unlink(missing_ok=True)
-                    removed += 1
-            except OSError:
-                pass
-        return removed
+        return prune_files(self.dir, "*/*.pdf", keep, older_than_s, also=(".json",))

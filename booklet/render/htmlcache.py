@@ -27,7 +27,7 @@ from fractions import Fraction
 from pathlib import Path, PurePath
 from typing import Any, Optional
 
-from .cache import code_hash
+from .cache import code_hash, prune_files
 
 HTML_CACHE_VERSION = "booklet-html-1"
 _ATOMS = (str, int, float, bool, Decimal, Fraction, date, datetime, PurePath)
@@ -176,15 +176,4 @@ class HtmlCache:
 
     def prune(self, keep: set[str], older_than_s: float) -> None:
         """Delete entries not used by this build and unused for a while."""
-        import time
-        if not self.dir.is_dir():
-            return
-        cutoff = time.time() - older_than_s
-        for p in self.dir.glob("*/*.html"):
-            if p.stem in keep:
-                continue
-            try:
-                if p.stat().st_mtime < cutoff:
-                    p.unlink()
-            except OSError:
-                pass
+        prune_files(self.dir, "*/*.html", keep, older_than_s)
