@@ -276,8 +276,11 @@ def page_texts(pdf: bytes, tmp: Path) -> list[str]:
     return out.split("\f")[:-1]
 
 
-def test_a_long_summary_in_parts_has_its_contents_right_and_matches_a_clean_build(tmp_path):
+def test_a_long_summary_in_parts_has_its_contents_right_and_matches_a_clean_build(
+        tmp_path, monkeypatch):
     import re
+    # groups of 4 units, so that the 10 units make several groups to try and cut
+    monkeypatch.setattr(plan, "UNITS_PER_PART", 4)
     a = long_project(tmp_path / "a")
     first, stats = build_summary(a)
     pages = page_texts(first, tmp_path)
@@ -311,6 +314,7 @@ def test_a_summary_in_parts_looks_like_the_book_laid_out_as_one_document(tmp_pat
     """The same book laid out in parts and as one document: the same pixels
     at 100 dpi, page for page."""
     import subprocess
+    monkeypatch.setattr(plan, "UNITS_PER_PART", 4)      # several groups, cut and joined
     a = long_project(tmp_path / "a")
     parts, _ = build_summary(a)
     monkeypatch.setattr(plan, "qpdf_available", lambda: False)

@@ -261,3 +261,11 @@ def test_no_page_carries_only_a_stray_line_or_two(built):
     for rubric, period in sorted(WANTED):
         pdf = built.site_dir / paths.summary_pdf(rubric, period)
         assert not sparse_pages(pdf), [str(p) for p in sparse_pages(pdf)]
+
+
+def test_the_published_quarter_summary_stays_light(built):
+    """Issue 15, weight: the book is laid out in parts, and each part embeds
+    its own font subsets; the parts are few enough that the 27-page Q3 book
+    stays under 500 KB (one document: 249 KB; groups of 4 units: 1.0 MB)."""
+    pdf = built.site_dir / paths.summary_pdf("hutang-2017", "2017-Q3")
+    assert pdf.stat().st_size < 500_000

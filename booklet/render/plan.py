@@ -38,7 +38,7 @@ from .merge import qpdf_path
 from .sheet import Sheet, title_lines
 from .summary import summary_context
 
-UNITS_PER_PART = 4                  # unit entries a part of a summary book is laid out with
+UNITS_PER_PART = 16                 # unit entries a part of a summary book is laid out with (each part embeds its own font subsets: fewer, bigger parts keep the book light)
 
 
 @dataclass
