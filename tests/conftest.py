@@ -106,16 +106,21 @@ def mini(tmp_path) -> Path:
     return write_project(tmp_path / "proj")
 
 
-@pytest.fixture
-def example_copy(tmp_path) -> Path:
-    """A copy of the bundled example town (the repository's own project)."""
-    dst = tmp_path / "town"
+def copy_example(parent: Path, name: str = "town") -> Path:
+    """A copy of the bundled example town (the repository's own project) in
+    parent/name."""
+    dst = parent / name
     dst.mkdir()
     shutil.copy2(REPO / "booklet.yml", dst / "booklet.yml")
     for part in ("rubrics", "assessments", "templates", "schema"):
         if (REPO / part).exists():
             shutil.copytree(REPO / part, dst / part)
     return dst
+
+
+@pytest.fixture
+def example_copy(tmp_path) -> Path:
+    return copy_example(tmp_path)
 
 
 def dedent(text: str) -> str:

@@ -5,7 +5,6 @@ exactly as the original. Worked examples from the example town's annex data
 from __future__ import annotations
 
 import re
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,16 +12,7 @@ import pytest
 
 from booklet.build import load_and_validate, score
 
-from conftest import REPO
-
-
-def copy_town(tmp_path: Path) -> Path:
-    root = tmp_path / "town"
-    root.mkdir()
-    shutil.copy(REPO / "booklet.yml", root / "booklet.yml")
-    for sub in ("rubrics", "assessments", "schema"):
-        shutil.copytree(REPO / sub, root / sub)
-    return root
+from conftest import REPO, copy_example
 
 
 def rename_rules(root: Path, new_id: str = "niutang-2018") -> None:
@@ -57,7 +47,7 @@ def original():
 
 
 def test_a_renamed_copy_of_the_2017_rules_scores_exactly_as_the_original(tmp_path, original):
-    root = copy_town(tmp_path)
+    root = copy_example(tmp_path)
     rename_rules(root)
     copy, _ = scored(root, "niutang-2018")
     assert set(copy) == set(original) and len(copy) == 44 * 5
@@ -81,7 +71,7 @@ def test_a_renamed_copy_of_the_2017_rules_scores_exactly_as_the_original(tmp_pat
 def test_the_declared_parameters_decide(tmp_path, original):
     # hutang-03's 专职巡防队 has 3 members: with min_size 5 the requirement fails
     # (15(1)); with deadline_day 28 its 3—4月 schedule filed on 2月28日 is on time.
-    root = copy_town(tmp_path)
+    root = copy_example(tmp_path)
     path = root / "rubrics" / "hutang-2017.yml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("{type: 专职化队伍, count: 1, min_size: 3}", "{type: 专职化队伍, count: 1, min_size: 5}")
@@ -96,7 +86,7 @@ def test_the_declared_parameters_decide(tmp_path, original):
 
 
 def test_a_rubric_without_an_annex_block_takes_nothing_from_annexes(tmp_path, original):
-    root = copy_town(tmp_path)
+    root = copy_example(tmp_path)
     path = root / "rubrics" / "hutang-2017.yml"
     text = path.read_text(encoding="utf-8")
     start, end = text.index("annex:\n"), text.index("# Row 15 一票否决")
@@ -147,7 +137,7 @@ def test_a_missing_form_leaves_the_typed_findings_with_the_reason_in_the_trail(o
 
 
 def test_missing_empty_judges_a_unit_without_a_roster_as_having_no_teams(tmp_path):
-    root = copy_town(tmp_path)
+    root = copy_example(tmp_path)
     path = root / "rubrics" / "hutang-2017.yml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("    missing: assessor\n", "    missing: empty\n", 1)   # roster only
@@ -167,7 +157,7 @@ def test_missing_empty_judges_a_unit_without_a_roster_as_having_no_teams(tmp_pat
     ("  roster:\n    teams:", "  rosterx:\n    teams:"),
 ])
 def test_a_wrong_annex_declaration_is_an_error_with_its_line(tmp_path, edit, what):
-    root = copy_town(tmp_path)
+    root = copy_example(tmp_path)
     path = root / "rubrics" / "hutang-2017.yml"
     text = path.read_text(encoding="utf-8")
     assert edit in text

@@ -18,7 +18,7 @@ import pytest
 
 from booklet.build import fingerprint, load_and_validate, score
 
-from conftest import REPO
+from conftest import REPO, copy_example
 
 FAKETIME = shutil.which("faketime")
 needs_faketime = pytest.mark.skipif(FAKETIME is None, reason="faketime 未安装（make system-deps）")
@@ -55,15 +55,6 @@ def test_score_json_is_the_same_on_any_day():
     assert early.stdout == late.stdout and len(early.stdout) > 10_000
 
 
-def _project(tmp_path: Path) -> Path:
-    root = tmp_path / "town"
-    root.mkdir()
-    shutil.copy(REPO / "booklet.yml", root / "booklet.yml")
-    for sub in ("rubrics", "assessments", "schema"):
-        shutil.copytree(REPO / sub, root / sub)
-    return root
-
-
 def _tree(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -71,7 +62,7 @@ def _tree(folder: Path) -> dict[str, str]:
 
 @needs_faketime
 def test_two_builds_on_different_days_give_identical_bytes(tmp_path):
-    root = _project(tmp_path)
+    root = copy_example(tmp_path)
     first = booklet_at("2017-05-01 12:00:00", "build", "--no-pdf", "--clean", str(root))
     assert first.returncode == 0, first.stderr.decode()
     a = _tree(root / "site")
@@ -108,7 +99,7 @@ def test_as_of_option_judges_deadlines_not_yet_due(tmp_path):
 
 
 def test_as_of_in_booklet_yml_and_the_site_says_data_as_of_it(tmp_path):
-    root = _project(tmp_path)
+    root = copy_example(tmp_path)
     cfg = root / "booklet.yml"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("year: 2017\n", "year: 2017\nas_of: 2017-05-01\n", 1),
                    encoding="utf-8")
@@ -127,7 +118,7 @@ def test_a_bad_as_of_is_a_chinese_message_not_a_traceback(tmp_path):
                          cwd=REPO, env=env(), capture_output=True, text=True, timeout=300)
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert "不是日期" in out.stderr and "2017-12-31" in out.stderr
-    root = _project(tmp_path)
+    root = copy_example(tmp_path)
     cfg = root / "booklet.yml"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("year: 2017\n", "year: 2017\nas_of: 5月1日\n", 1),
                    encoding="utf-8")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -17,6 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from booklet.commands import serve
+
+from conftest import copy_example
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -72,12 +73,7 @@ def _get(url: str) -> tuple[int, str]:
 @pytest.mark.skipif(not (REPO / "booklet.yml").is_file() or not (REPO / "rubrics").is_dir(),
                     reason="需要示例项目")
 def test_serve_builds_rebuilds_and_stops_cleanly(tmp_path):
-    proj = tmp_path / "proj"
-    proj.mkdir()
-    shutil.copy(REPO / "booklet.yml", proj / "booklet.yml")
-    for sub in ("rubrics", "assessments", "schema"):
-        if (REPO / sub).is_dir():
-            shutil.copytree(REPO / sub, proj / sub)
+    proj = copy_example(tmp_path, "proj")
     port = free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     p = subprocess.Popen([sys.executable, "-m", "booklet", "serve", str(proj), "--port", str(port)],
