@@ -384,3 +384,22 @@ def test_each_unit_sheet_is_laid_out_alone_and_reads_as_printed_alone(tmp_path):
     land = ctx.site_dir / paths.sheet_pdf("sample-land", "2017-Q1", "u1")
     w, h = (float(x) for x in re.findall(r"[\d.]+", pdfinfo(land)["Page size"])[:2])
     assert w > h
+
+
+def test_sheets_of_one_rubric_share_the_page_breaks_they_learn(tmp_path):
+    """A long section's merged cell split where a page begins needs a second
+    layout the first time; the sheets of the other units of the same rubric
+    have the same rows under the same keys, so they are laid out once."""
+    ctx = make_ctx(tmp_path, rubrics=[sample_rubric(long_section=30)], units=4)
+    build_pdfs(ctx, only=lambda d: d.kind == "sheet")
+    assert booklets.LAST_STATS["jobs"] == 4
+    assert booklets.LAST_STATS["extra_passes"] == 1
+    pdf = ctx.site_dir / paths.sheet_pdf("sample", "2017-Q1", "u3")
+    rubric = ctx.project.rubrics["sample"]
+    label = squash(rubric.sections[1].print_label.split("（")[0])
+    pages = int(pdfinfo(pdf)["Pages"])
+    assert pages >= 2
+    for p in range(2, pages + 1):
+        page = squash(text(pdf, p))
+        if any(squash(it.requirement)[:12] in page for it in rubric.sections[1].items):
+            assert label in page, f"page {p} lost the section label"

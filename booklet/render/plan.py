@@ -248,7 +248,7 @@ class _Planner:
         return Doc("blank", self.ctx.site_dir, paths.blank_pdf(rubric.id), "print/blank.html",
                    ctx, rubric.loc, weight=1)
 
-    def unit_sheet(self, rubric: Rubric, res: Result, n: int = 0) -> Doc:
+    def unit_sheet(self, rubric: Rubric, res: Result) -> Doc:
         """A unit's score sheet. Its context is a function of the arguments,
         the unit, the record's signatures and the office only, so its HTML is
         looked up by a key over these and the sheet is built only when missing."""
@@ -257,7 +257,9 @@ class _Planner:
         signatures = rec.signatures if rec is not None else None
 
         def context() -> dict:
-            sheet = self._sheet(rubric, res, f"s{n}", True)
+            # the same row keys in every unit's sheet: the page breaks one
+            # sheet needed are tried first on the next (pdf.Renderer._layout)
+            sheet = self._sheet(rubric, res, "s", True)
             return {"doc": self._doc_meta(
                         "sheet", f"{res.unit_name} {rubric.title}（{period_label(res.period)}）",
                         _w3c(res.date, Period.parse(res.period).year), rubric),
@@ -266,7 +268,7 @@ class _Planner:
         doc = Doc("sheet", self.ctx.site_dir, paths.sheet_pdf(rubric.id, res.period, res.unit_id),
                   "print/unit_sheet.html", {"rubric": rubric}, _first_loc(res, rubric), weight=1,
                   batch=(rubric.id, res.period), lazy=context)
-        doc.html_key = self.html_cache.key("unit_sheet", [rubric, res, n, unit, signatures,
+        doc.html_key = self.html_cache.key("unit_sheet", [rubric, res, unit, signatures,
                                                           self.office])
         if doc.html_key is not None and not self.ctx.clean:
             doc.html = self.html_cache.get(doc.html_key) or ""
@@ -362,13 +364,10 @@ class _Planner:
             docs.append(self.summary(rubrics[rid], period, by_period[(rid, period)]))
         for rid in sorted(rubrics):
             docs.append(self.blank(rubrics[rid]))
-        counter: dict[tuple[str, str], int] = {}
         for res in sorted(public, key=lambda r: (r.rubric_id, period_sort_key(r.period),
                                                            r.unit_id)):
             if res.rubric_id in rubrics:
-                n = counter.get((res.rubric_id, res.period), 0)
-                counter[(res.rubric_id, res.period)] = n + 1
-                docs.append(self.unit_sheet(rubrics[res.rubric_id], res, n))
+                docs.append(self.unit_sheet(rubrics[res.rubric_id], res))
         # the print HTML of published PDFs stays internal (linked from nowhere)
         site = Path(self.ctx.site_dir)
         for d in docs:
